@@ -1,0 +1,67 @@
+# Developer and CI entry points (GNU make). `make help` lists them.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Reinstall when the pins, the dev requirements or any package's metadata change.
+PYPROJECTS := $(wildcard pyproject.toml */pyproject.toml */*/pyproject.toml)
+# mypy refuses a directory without Python files, so only those that have some are checked.
+TYPED_DIRS = $(shell for d in libs contracts services tests; do \
+	[ -n "$$(find $$d -name '*.py' -print -quit 2>/dev/null)" ] && echo $$d; done)
+
+PYTEST_ARGS ?=
+RUN_ARGS ?=
+BROKER_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install run run-durable test lint fmt generate broker topics clean distclean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+	@echo "  Variables: PYTEST_ARGS (test), RUN_ARGS (run), BROKER_ARGS (broker), PYTHON"
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS) | $(VPY)
+	$(VPY) -m pip install --upgrade pip
+	$(VPY) -m pip install -c constraints.txt -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP) ## Create .venv and install everything pinned (only when inputs changed)
+
+run: install ## Start the whole system embedded: PostgreSQL, Tansu, the four services
+	$(VPY) -m servicekit.embedded run $(RUN_ARGS)
+
+run-durable: install ## As run, with broker data kept on disk under .run/data
+	$(VPY) -m servicekit.embedded run --durable $(RUN_ARGS)
+
+test: install ## Run the tests (pass options in PYTEST_ARGS="-k outbox -x")
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check, ruff format --check, mypy (strict)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(TYPED_DIRS)
+
+fmt: install ## Format the code and apply ruff's safe fixes
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+generate: install ## Regenerate the committed JSON Schema and AsyncAPI files
+	$(VPY) -m contracts generate
+
+broker: install ## Only a Tansu broker on 9092 with every topic (BROKER_ARGS="--durable")
+	$(VPY) -m servicekit.embedded broker $(BROKER_ARGS)
+
+topics: install ## Create every topic on KAFKA_BOOTSTRAP_SERVERS
+	$(VPY) -m servicekit.embedded topics
+
+clean: ## Remove run data, logs and tool caches (keeps .venv)
+	rm -rf .run .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	find . -path ./.venv -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean ## clean, and remove .venv too
+	rm -rf $(VENV)

@@ -1,0 +1,164 @@
+"""Inbox bookkeeping, always inside the transaction that applies the event's effect.
+
+For each event the consumer asks ``admit``:
+- an event id already recorded is a DUPLICATE (a redelivery): nothing happens;
+- a version at or below the last applied one is OLD (e.g. a re-publication): recorded, skipped;
+- a version beyond the next one is a GAP: the event is PARKED until the missing one arrives;
+- otherwise it is APPLIED (the caller runs its handler), and parked successors follow.
+Events without a version or subject are applied once, by id only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+import asyncpg
+
+from contracts.envelope import CloudEvent, from_kafka, to_kafka_headers
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    OLD_VERSION = "old_version"
+    PARKED = "parked"
+    DEAD_LETTERED = "dead_lettered"
+    REPLAYED = "replayed"
+
+
+@dataclass(frozen=True)
+class Admission:
+    outcome: Outcome
+    last_version: int | None = None
+
+    @property
+    def apply(self) -> bool:
+        return self.outcome is Outcome.APPLIED
+
+
+@dataclass(frozen=True)
+class ParkedEvent:
+    topic: str
+    event: CloudEvent
+
+
+_CLAIM = """
+INSERT INTO inbox_event (consumer, event_id, topic, subject, version, outcome)
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1
+"""
+_LAST_VERSION = """
+SELECT version FROM inbox_stream WHERE consumer = $1 AND topic = $2 AND subject = $3 FOR UPDATE
+"""
+_ADVANCE = """
+INSERT INTO inbox_stream (consumer, topic, subject, version) VALUES ($1, $2, $3, $4)
+ON CONFLICT (consumer, topic, subject)
+DO UPDATE SET version = GREATEST(inbox_stream.version, EXCLUDED.version), updated_at = now()
+"""
+_SET_OUTCOME = "UPDATE inbox_event SET outcome = $3 WHERE consumer = $1 AND event_id = $2"
+_PARK = """
+INSERT INTO inbox_parked
+    (consumer, topic, subject, version, event_id, partition_key, headers, payload)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT DO NOTHING
+"""
+_NEXT_PARKED = """
+DELETE FROM inbox_parked
+WHERE consumer = $1 AND topic = $2 AND subject = $3 AND version = (
+    SELECT version + 1 FROM inbox_stream WHERE consumer = $1 AND topic = $2 AND subject = $3)
+RETURNING partition_key, headers, payload
+"""
+
+
+class Inbox:
+    def __init__(self, consumer: str) -> None:
+        self.consumer = consumer
+
+    async def admit(self, conn: asyncpg.Connection, event: CloudEvent, topic: str) -> Admission:
+        """Decide what to do with ``event``; records the decision in the caller's transaction."""
+        version = event.aggregateversion if event.subject is not None else None
+        claimed = await conn.fetchval(
+            _CLAIM, self.consumer, event.id, topic, event.subject, version, Outcome.APPLIED.value
+        )
+        if claimed is None:
+            return Admission(Outcome.DUPLICATE)
+        if version is None:
+            return Admission(Outcome.APPLIED)
+        last = await conn.fetchval(_LAST_VERSION, self.consumer, topic, event.subject) or 0
+        if version <= last:
+            await self._set_outcome(conn, event, Outcome.OLD_VERSION)
+            return Admission(Outcome.OLD_VERSION, last)
+        if version > last + 1:
+            await self._park(conn, event, topic)
+            return Admission(Outcome.PARKED, last)
+        return Admission(Outcome.APPLIED, last)
+
+    async def complete(
+        self, conn: asyncpg.Connection, event: CloudEvent, topic: str, outcome: Outcome
+    ) -> None:
+        """Record that ``event`` was applied (or dead-lettered) and advance its stream."""
+        await self._set_outcome(conn, event, outcome)
+        if event.subject is not None and event.aggregateversion is not None:
+            await conn.execute(
+                _ADVANCE, self.consumer, topic, event.subject, event.aggregateversion
+            )
+
+    async def record_dead_letter(
+        self, conn: asyncpg.Connection, event: CloudEvent, topic: str
+    ) -> None:
+        """Mark ``event`` dead-lettered so the aggregate's later events are not held up by it."""
+        version = event.aggregateversion if event.subject is not None else None
+        await conn.execute(
+            _CLAIM,
+            self.consumer,
+            event.id,
+            topic,
+            event.subject,
+            version,
+            Outcome.DEAD_LETTERED.value,
+        )
+        await self.complete(conn, event, topic, Outcome.DEAD_LETTERED)
+
+    async def outcome_of(self, conn: asyncpg.Connection, event_id: str) -> Outcome | None:
+        value = await conn.fetchval(
+            "SELECT outcome FROM inbox_event WHERE consumer = $1 AND event_id = $2",
+            self.consumer,
+            event_id,
+        )
+        return Outcome(value) if value is not None else None
+
+    async def take_next_parked(
+        self, conn: asyncpg.Connection, topic: str, subject: str
+    ) -> ParkedEvent | None:
+        """Remove and return the parked event that now follows the stream's last version."""
+        row = await conn.fetchrow(_NEXT_PARKED, self.consumer, topic, subject)
+        if row is None:
+            return None
+        headers = [(name, value.encode()) for name, value in json.loads(row["headers"]).items()]
+        key = row["partition_key"].encode() if row["partition_key"] is not None else None
+        return ParkedEvent(topic, from_kafka(key, row["payload"], headers))
+
+    async def parked_count(self, conn: asyncpg.Connection) -> int:
+        count: int = await conn.fetchval(
+            "SELECT count(*) FROM inbox_parked WHERE consumer = $1", self.consumer
+        )
+        return count
+
+    async def _set_outcome(
+        self, conn: asyncpg.Connection, event: CloudEvent, outcome: Outcome
+    ) -> None:
+        await conn.execute(_SET_OUTCOME, self.consumer, event.id, outcome.value)
+
+    async def _park(self, conn: asyncpg.Connection, event: CloudEvent, topic: str) -> None:
+        await self._set_outcome(conn, event, Outcome.PARKED)
+        await conn.execute(
+            _PARK,
+            self.consumer,
+            topic,
+            event.subject,
+            event.aggregateversion,
+            event.id,
+            event.partitionkey,
+            json.dumps(to_kafka_headers(event)),
+            event.data,
+        )

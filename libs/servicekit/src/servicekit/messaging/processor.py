@@ -1,0 +1,225 @@
+"""Applying received events: inbox, retries with backoff, dead letters, parked successors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import asyncpg
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+from contracts.envelope import CloudEvent, MalformedEventError, from_kafka, to_kafka_headers
+from servicekit.inbox import Inbox, Outcome
+from servicekit.messaging.dead_letters import DeadLetterStore
+from servicekit.messaging.records import ReceivedRecord
+from servicekit.messaging.router import EventRouter
+from servicekit.telemetry import metrics
+from servicekit.telemetry.propagation import context_from_headers
+from servicekit.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+_tracer = trace.get_tracer(__name__)
+
+U = TypeVar("U", bound=UnitOfWork)
+T = TypeVar("T", Outcome, Outcome | None)
+
+# Failures of the infrastructure, not of the event: retried until they pass, never dead-lettered,
+# so that a database outage pauses consumption instead of discarding events.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.AdminShutdownError,
+)
+
+
+@dataclass(frozen=True)
+class ConsumerConfig:
+    service: str
+    max_attempts: int = 5
+    retry_backoff: float = 0.2
+    max_infrastructure_backoff: float = 30.0
+
+
+class EventProcessor(Generic[U]):
+    def __init__(
+        self,
+        *,
+        config: ConsumerConfig,
+        router: EventRouter[U],
+        unit_of_work: Callable[[str | None], U],
+        inbox: Inbox,
+        dead_letters: DeadLetterStore,
+    ) -> None:
+        self.config = config
+        self.router = router
+        self._unit_of_work = unit_of_work
+        self._inbox = inbox
+        self._dead_letters = dead_letters
+
+    async def process(self, record: ReceivedRecord) -> Outcome:
+        """Apply one record at most once; returns what happened to it. Never raises for a bad
+        event (it is dead-lettered); waits out infrastructure failures."""
+        started = time.perf_counter()
+        with _tracer.start_as_current_span(
+            f"{record.topic} process",
+            context=context_from_headers(record.text_headers()),
+            kind=SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": record.topic,
+                "messaging.consumer.group.name": self.config.service,
+                "sws.service": self.config.service,
+            },
+        ) as span:
+            outcome = await self._process(record)
+            span.set_attribute("sws.inbox.outcome", outcome.value)
+        metrics.EVENTS_CONSUMED.labels(self.config.service, record.topic, outcome.value).inc()
+        metrics.EVENT_HANDLING_SECONDS.labels(self.config.service, record.topic).observe(
+            time.perf_counter() - started
+        )
+        return outcome
+
+    async def _process(self, record: ReceivedRecord) -> Outcome:
+        try:
+            event = from_kafka(record.key, record.value, record.headers)
+        except MalformedEventError as error:
+            log.error("malformed record on %s: %s", record.topic, error)
+            await self._dead_letter(record, None, error, attempts=1)
+            return Outcome.DEAD_LETTERED
+        outcome = await self._with_retries(
+            lambda: self._apply_delivered(event, record.topic), lambda: (record, event)
+        )
+        if outcome in (Outcome.APPLIED, Outcome.DEAD_LETTERED) and event.subject is not None:
+            await self._drain_parked(record.topic, event.subject)
+        return outcome
+
+    async def _apply_delivered(self, event: CloudEvent, topic: str) -> Outcome:
+        async with self._unit_of_work(event.correlationid) as uow:
+            admission = await self._inbox.admit(uow.conn, event, topic)
+            if not admission.apply:
+                return admission.outcome
+            await self.router.dispatch(uow, event)
+            await self._inbox.complete(uow.conn, event, topic, Outcome.APPLIED)
+        return Outcome.APPLIED
+
+    async def _drain_parked(self, topic: str, subject: str) -> None:
+        """Apply, in version order, the parked events that the stream has now caught up with."""
+        taken: list[CloudEvent] = []
+
+        async def apply_next() -> Outcome | None:
+            taken.clear()
+            async with self._unit_of_work(None) as uow:
+                parked = await self._inbox.take_next_parked(uow.conn, topic, subject)
+                if parked is None:
+                    return None
+                taken.append(parked.event)
+                uow.correlation_id = parked.event.correlationid
+                await self.router.dispatch(uow, parked.event)
+                await self._inbox.complete(uow.conn, parked.event, topic, Outcome.APPLIED)
+            return Outcome.APPLIED
+
+        def failing() -> tuple[ReceivedRecord, CloudEvent]:
+            return _record_of(taken[0], topic), taken[0]
+
+        while await self._with_retries(apply_next, failing) is not None:
+            metrics.EVENTS_CONSUMED.labels(self.config.service, topic, "unparked").inc()
+
+    async def _with_retries(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        failing: Callable[[], tuple[ReceivedRecord, CloudEvent]],
+    ) -> T | Outcome:
+        """Run ``attempt`` until it succeeds; after ``max_attempts`` failures of the event's
+        own making, dead-letter what ``failing`` names. Infrastructure failures do not count."""
+        attempts = 0
+        infrastructure_failures = 0
+        while True:
+            try:
+                return await attempt()
+            except INFRASTRUCTURE_ERRORS as error:
+                infrastructure_failures += 1
+                delay = self._backoff(
+                    infrastructure_failures, self.config.max_infrastructure_backoff
+                )
+                log.warning("infrastructure failure, retrying in %.1fs: %r", delay, error)
+                await asyncio.sleep(delay)
+            except Exception as error:
+                attempts += 1
+                if attempts < self.config.max_attempts:
+                    await asyncio.sleep(self.config.retry_backoff * 2 ** (attempts - 1))
+                    continue
+                record, event = failing()
+                log.error(
+                    "giving up on %s %s after %d attempts: %r",
+                    event.type,
+                    event.id,
+                    attempts,
+                    error,
+                )
+                await self._dead_letter(record, event, error, attempts)
+                return Outcome.DEAD_LETTERED
+
+    async def _dead_letter(
+        self,
+        record: ReceivedRecord,
+        event: CloudEvent | None,
+        error: BaseException,
+        attempts: int,
+    ) -> None:
+        failures = 0
+        while True:
+            try:
+                async with self._unit_of_work(None) as uow:
+                    await self._dead_letters.add(uow.conn, record, event, error, attempts)
+                metrics.DEAD_LETTERS.labels(self.config.service).inc()
+                return
+            except INFRASTRUCTURE_ERRORS as infrastructure_error:
+                failures += 1
+                log.warning("cannot store dead letter yet: %r", infrastructure_error)
+                await asyncio.sleep(self._backoff(failures, self.config.max_infrastructure_backoff))
+
+    async def replay(self, dead_letter_id: int) -> bool:
+        """Apply a dead letter again (ignoring version order: it was skipped on purpose);
+        returns True when it applied, False when it failed again (the error is kept)."""
+        async with self._unit_of_work(None) as uow:
+            dead_letter = await self._dead_letters.get(uow.conn, dead_letter_id)
+        if dead_letter is None or dead_letter.status != "pending":
+            raise LookupError(f"no pending dead letter {dead_letter_id}")
+        record = dead_letter.record
+        try:
+            event = from_kafka(record.key, record.value, record.headers)
+            async with self._unit_of_work(event.correlationid) as uow:
+                await self.router.dispatch(uow, event)
+                await self._inbox.record_dead_letter(uow.conn, event, record.topic)
+                await self._inbox.complete(uow.conn, event, record.topic, Outcome.REPLAYED)
+                await self._dead_letters.resolve(uow.conn, dead_letter_id, "replayed")
+        except INFRASTRUCTURE_ERRORS:
+            raise
+        except Exception as error:
+            async with self._unit_of_work(None) as uow:
+                await self._dead_letters.record_failure(uow.conn, dead_letter_id, error)
+            return False
+        return True
+
+    @staticmethod
+    def _backoff(failures: int, ceiling: float) -> float:
+        upper = min(ceiling, 0.1 * 2**failures)
+        return random.uniform(upper / 2, upper)
+
+
+def _record_of(event: CloudEvent, topic: str) -> ReceivedRecord:
+    key = event.partitionkey.encode() if event.partitionkey is not None else None
+    headers = tuple((name, value.encode()) for name, value in to_kafka_headers(event).items())
+    return ReceivedRecord(topic, key, event.data, headers)

@@ -1,0 +1,94 @@
+"""The unit of work: one transaction, its repositories, and the events it publishes."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import asyncpg
+from asyncpg.transaction import Transaction
+
+from contracts.base import IntegrationEvent
+from contracts.envelope import CloudEvent
+from servicekit.outbox.writer import OutboxWriter
+
+
+class UnitOfWork:
+    """Opens a transaction on enter; commits on a clean exit, rolls back on an exception.
+
+    Events published through it go to the outbox in the same transaction, so they exist if and
+    only if the state change does. Services subclass it and build their repositories in
+    ``_open`` on ``self.conn``; only the unit of work commits.
+    """
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        outbox: OutboxWriter,
+        *,
+        source: str,
+        correlation_id: str | None = None,
+    ) -> None:
+        self._pool = pool
+        self._outbox = outbox
+        self.source = source
+        self.correlation_id = correlation_id
+        self._conn: asyncpg.pool.PoolConnectionProxy | None = None
+        self._transaction: Transaction | None = None
+        self.published: list[CloudEvent] = []
+
+    @property
+    def conn(self) -> asyncpg.Connection:
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._conn
+
+    async def __aenter__(self) -> Self:
+        self._conn = await self._pool.acquire()
+        self._transaction = self._conn.transaction()
+        await self._transaction.start()
+        self.published = []
+        self._open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._conn is None or self._transaction is None:
+            raise RuntimeError("the unit of work is not open")
+        try:
+            if exc_type is None:
+                await self._transaction.commit()
+            else:
+                await self._transaction.rollback()
+        finally:
+            await self._pool.release(self._conn)
+            self._conn = None
+            self._transaction = None
+
+    def _open(self) -> None:
+        """Build repositories on ``self.conn``; subclasses override."""
+
+    async def publish(
+        self,
+        event: IntegrationEvent,
+        *,
+        subject: str,
+        key: str,
+        organisation_id: str | None = None,
+    ) -> int:
+        """Append ``event`` to the outbox; returns the aggregate version it was given."""
+        envelope = CloudEvent.create(
+            event,
+            source=self.source,
+            subject=subject,
+            key=key,
+            organisation_id=organisation_id,
+            correlation_id=self.correlation_id,
+        )
+        version = await self._outbox.add(self.conn, envelope, topic=event.topic)
+        self.published.append(envelope.model_copy(update={"aggregateversion": version}))
+        return version

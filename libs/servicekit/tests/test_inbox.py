@@ -1,0 +1,163 @@
+"""The consumer side: inbox, version order, retries and dead letters, on the real database."""
+
+from __future__ import annotations
+
+import json
+
+from kit_support import (
+    KitDatabase,
+    ThingHappened,
+    applications,
+    as_record,
+    make_processor,
+    record_application,
+    thing,
+)
+
+from contracts.envelope import CloudEvent
+from servicekit.inbox import Outcome
+from servicekit.messaging import EventRouter, ReceivedRecord
+from servicekit.unit_of_work import UnitOfWork
+
+TOPIC = "kit.things.v1"
+
+
+async def test_a_redelivered_event_has_no_second_effect(kit_db: KitDatabase) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    record = as_record(thing("w-1", 7), TOPIC, version=1)
+
+    assert await processor.process(record) is Outcome.APPLIED
+    assert await processor.process(record) is Outcome.DUPLICATE
+
+    assert await applications(kit_db.pool) == [("w-1", 7)]
+
+
+async def test_an_old_version_under_a_new_event_id_is_skipped(kit_db: KitDatabase) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    await processor.process(as_record(thing("w-1", 1), TOPIC, version=1))
+    await processor.process(as_record(thing("w-1", 2), TOPIC, version=2))
+
+    outcome = await processor.process(as_record(thing("w-1", 99), TOPIC, version=2))
+
+    assert outcome is Outcome.OLD_VERSION
+    assert await applications(kit_db.pool) == [("w-1", 1), ("w-1", 2)]
+
+
+async def test_events_after_a_gap_wait_and_then_apply_in_version_order(
+    kit_db: KitDatabase,
+) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    await processor.process(as_record(thing("w-1", 1), TOPIC, version=1))
+
+    assert await processor.process(as_record(thing("w-1", 4), TOPIC, version=4)) is Outcome.PARKED
+    assert await processor.process(as_record(thing("w-1", 3), TOPIC, version=3)) is Outcome.PARKED
+    assert await applications(kit_db.pool) == [("w-1", 1)]
+    assert await processor.process(as_record(thing("w-1", 2), TOPIC, version=2)) is Outcome.APPLIED
+
+    assert await applications(kit_db.pool) == [("w-1", 1), ("w-1", 2), ("w-1", 3), ("w-1", 4)]
+    assert await kit_db.pool.fetchval("SELECT count(*) FROM inbox_parked") == 0
+
+
+async def test_streams_of_different_aggregates_and_consumers_are_independent(
+    kit_db: KitDatabase,
+) -> None:
+    first, second = make_processor("first", kit_db.pool), make_processor("second", kit_db.pool)
+    record = as_record(thing("w-1", 1), TOPIC, version=1)
+
+    assert await first.process(record) is Outcome.APPLIED
+    assert await second.process(record) is Outcome.APPLIED
+    assert await first.process(as_record(thing("w-2", 5), TOPIC, version=1)) is Outcome.APPLIED
+
+
+async def test_an_event_that_always_fails_is_dead_lettered_and_its_stream_goes_on(
+    kit_db: KitDatabase,
+) -> None:
+    processor = make_processor("consumer", kit_db.pool, max_attempts=3)
+    poison = thing("w-1", 2, fail=True)
+    await processor.process(as_record(thing("w-1", 1), TOPIC, version=1))
+
+    assert await processor.process(as_record(poison, TOPIC, version=2)) is Outcome.DEAD_LETTERED
+    assert await processor.process(as_record(thing("w-1", 3), TOPIC, version=3)) is Outcome.APPLIED
+
+    assert await applications(kit_db.pool) == [("w-1", 1), ("w-1", 3)]
+    letter = await kit_db.pool.fetchrow("SELECT * FROM dead_letter")
+    assert letter["event_id"] == poison.id
+    assert letter["attempts"] == 3
+    assert "cannot be applied" in letter["error"]
+    dlq = await kit_db.pool.fetchrow("SELECT * FROM outbox WHERE topic = 'consumer.dead-letter.v1'")
+    headers = json.loads(dlq["headers"])
+    assert headers["ce_id"] == poison.id, "the original headers travel with the dead letter"
+    assert headers["dlq_original_topic"] == TOPIC
+    assert "cannot be applied" in headers["dlq_error"]
+    assert dlq["payload"] == poison.data
+
+
+async def test_a_parked_event_that_fails_is_dead_lettered_and_the_next_one_still_applies(
+    kit_db: KitDatabase,
+) -> None:
+    processor = make_processor("consumer", kit_db.pool, max_attempts=2)
+    await processor.process(as_record(thing("w-1", 3), TOPIC, version=3))
+    await processor.process(as_record(thing("w-1", 2, fail=True), TOPIC, version=2))
+
+    assert await applications(kit_db.pool) == []
+    await processor.process(as_record(thing("w-1", 1), TOPIC, version=1))
+
+    assert await applications(kit_db.pool) == [("w-1", 1), ("w-1", 3)]
+    assert await kit_db.pool.fetchval("SELECT count(*) FROM dead_letter") == 1
+
+
+async def test_a_malformed_record_is_dead_lettered_at_once(kit_db: KitDatabase) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    poison = ReceivedRecord(TOPIC, b"w-1", b"\xff not json", ((("ce_type"), b"x"),), 2, 41)
+
+    assert await processor.process(poison) is Outcome.DEAD_LETTERED
+
+    letter = await kit_db.pool.fetchrow("SELECT * FROM dead_letter")
+    assert letter["attempts"] == 1
+    assert (letter["partition"], letter["offset"]) == (2, 41)
+    assert letter["payload"] == b"\xff not json"
+    assert "MalformedEventError" in letter["error"]
+
+
+async def test_infrastructure_failures_are_retried_without_dead_lettering(
+    kit_db: KitDatabase,
+) -> None:
+    failures = [ConnectionResetError("database went away"), TimeoutError("slow")]
+    router: EventRouter[UnitOfWork] = EventRouter()
+
+    @router.on(ThingHappened)
+    async def flaky(uow: UnitOfWork, event: ThingHappened, envelope: CloudEvent) -> None:
+        if failures:
+            raise failures.pop(0)
+        await record_application(uow, event, envelope)
+
+    processor = make_processor("consumer", kit_db.pool, max_attempts=1, router=router)
+
+    assert await processor.process(as_record(thing("w-1", 1), TOPIC, version=1)) is Outcome.APPLIED
+    assert await kit_db.pool.fetchval("SELECT count(*) FROM dead_letter") == 0
+
+
+async def test_a_replayed_dead_letter_applies_once_the_cause_is_fixed(
+    kit_db: KitDatabase,
+) -> None:
+    broken = {"w-1"}
+    router: EventRouter[UnitOfWork] = EventRouter()
+
+    @router.on(ThingHappened)
+    async def until_fixed(uow: UnitOfWork, event: ThingHappened, envelope: CloudEvent) -> None:
+        if event.thing_id in broken:
+            raise LookupError("reference data missing")
+        await record_application(uow, event, envelope)
+
+    processor = make_processor("consumer", kit_db.pool, max_attempts=1, router=router)
+    record = as_record(thing("w-1", 1), TOPIC, version=1)
+    await processor.process(record)
+    letter_id = await kit_db.pool.fetchval("SELECT id FROM dead_letter")
+
+    assert await processor.replay(letter_id) is False, "still broken: kept with its new error"
+    broken.clear()
+    assert await processor.replay(letter_id) is True
+
+    assert await applications(kit_db.pool) == [("w-1", 1)]
+    assert await kit_db.pool.fetchval("SELECT status FROM dead_letter") == "replayed"
+    assert await processor.process(record) is Outcome.DUPLICATE

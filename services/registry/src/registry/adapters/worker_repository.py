@@ -1,0 +1,107 @@
+"""Workers in PostgreSQL. All of the registry's SQL about workers lives here."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from registry.domain.iin import IIN
+from registry.domain.worker import Consent, Language, Profile, Sex, Stage, Worker
+
+_COLUMNS = """id, iin, organisation_id, given_name, family_name, patronymic, date_of_birth, sex,
+region, phone, email, preferred_language, passport_number, passport_expiry, consent_given_at,
+consent_text_version, stage, registered_at, version"""
+
+
+class WorkerRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, worker: Worker) -> bool:
+        """Insert ``worker``; False when its IIN is taken (also by a concurrent registration)."""
+        p = worker.profile
+        inserted = await self._conn.fetchval(
+            f"INSERT INTO worker ({_COLUMNS}) VALUES"
+            " ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
+            " ON CONFLICT (iin) DO NOTHING RETURNING true",
+            worker.id,
+            worker.iin.value,
+            worker.organisation_id,
+            p.given_name,
+            p.family_name,
+            p.patronymic,
+            p.date_of_birth,
+            p.sex.value,
+            p.region,
+            p.phone,
+            p.email,
+            p.preferred_language.value,
+            p.passport_number,
+            p.passport_expiry,
+            worker.consent.given_at,
+            worker.consent.text_version,
+            worker.stage.value,
+            worker.registered_at,
+            worker.version,
+        )
+        return bool(inserted)
+
+    async def get(self, worker_id: UUID) -> Worker | None:
+        row = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM worker WHERE id = $1", worker_id)
+        return _worker(row) if row else None
+
+    async def id_by_iin(self, iin: IIN) -> UUID | None:
+        worker_id: UUID | None = await self._conn.fetchval(
+            "SELECT id FROM worker WHERE iin = $1", iin.value
+        )
+        return worker_id
+
+    async def record_visa_decision(
+        self,
+        *,
+        case_id: UUID,
+        worker_id: UUID,
+        status: str,
+        visa_start: object,
+        visa_end: object,
+        decided_at: object,
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO worker_visa (case_id, worker_id, status, visa_start, visa_end, decided_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO UPDATE SET"
+            " status = EXCLUDED.status, visa_start = EXCLUDED.visa_start,"
+            " visa_end = EXCLUDED.visa_end, decided_at = EXCLUDED.decided_at",
+            case_id,
+            worker_id,
+            status,
+            visa_start,
+            visa_end,
+            decided_at,
+        )
+
+
+def _worker(row: asyncpg.Record) -> Worker:
+    profile = Profile(
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        patronymic=row["patronymic"],
+        date_of_birth=row["date_of_birth"],
+        sex=Sex(row["sex"]),
+        region=row["region"],
+        phone=row["phone"],
+        email=row["email"],
+        preferred_language=Language(row["preferred_language"]),
+        passport_number=row["passport_number"],
+        passport_expiry=row["passport_expiry"],
+    )
+    return Worker(
+        id=row["id"],
+        iin=IIN(row["iin"].strip()),
+        organisation_id=row["organisation_id"],
+        profile=profile,
+        consent=Consent(row["consent_given_at"], row["consent_text_version"]),
+        registered_at=row["registered_at"],
+        stage=Stage(row["stage"]),
+        version=row["version"],
+    )

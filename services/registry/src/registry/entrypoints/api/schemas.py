@@ -1,0 +1,82 @@
+"""Request and response bodies of the registry API, named by role."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from registry.domain.worker import Language, Sex
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+E164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
+PassportNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Z0-9]{6,12}$")
+]
+
+
+class ConsentIn(BaseModel):
+    given_at: datetime = Field(description="When the worker consented to data processing.")
+    text_version: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(
+        description="Version of the consent text the worker agreed to.", examples=["2025-01"]
+    )
+
+
+class WorkerCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "iin": "980412300017",
+                    "organisation_id": "a3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                    "given_name": "Aigerim",
+                    "family_name": "Example",
+                    "date_of_birth": "1998-04-12",
+                    "sex": "female",
+                    "region": "Turkistan",
+                    "phone": "+77011234567",
+                    "preferred_language": "kk",
+                    "passport_number": "N12345678",
+                    "passport_expiry": "2031-06-30",
+                    "consent": {"given_at": "2025-01-15T09:30:00Z", "text_version": "2025-01"},
+                }
+            ]
+        },
+    )
+
+    iin: str = Field(description="12-digit individual identification number (checksum checked).")
+    organisation_id: UUID = Field(description="The registering organisation.")
+    given_name: Name
+    family_name: Name
+    patronymic: Name | None = None
+    date_of_birth: date
+    sex: Sex
+    region: Name
+    phone: E164 | None = Field(default=None, description="E.164, e.g. +77011234567.")
+    email: EmailStr | None = None
+    preferred_language: Language
+    passport_number: PassportNumber
+    passport_expiry: date
+    consent: ConsentIn
+
+
+class WorkerPublic(BaseModel):
+    id: UUID
+    iin: str
+    organisation_id: UUID
+    given_name: str
+    family_name: str
+    patronymic: str | None
+    date_of_birth: date
+    sex: Sex
+    region: str
+    phone: str | None
+    email: str | None
+    preferred_language: Language
+    passport_expiry: date
+    stage: str
+    registered_at: datetime
+    warnings: list[str] = Field(default_factory=list)

@@ -6,8 +6,9 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Reinstall when the pins, the dev requirements or any package's metadata change.
 PYPROJECTS := $(wildcard pyproject.toml */pyproject.toml */*/pyproject.toml)
-# mypy refuses a directory without Python files, so only those that have some are checked.
-TYPED_DIRS = $(shell for d in libs contracts services tests; do \
+# mypy runs once per project: test directories on mypy_path each have a conftest.py, which
+# would clash in one run. It refuses a directory without Python files, so those are skipped.
+TYPED_DIRS = $(shell for d in libs/* contracts services/* tests; do \
 	[ -n "$$(find $$d -name '*.py' -print -quit 2>/dev/null)" ] && echo $$d; done)
 
 PYTEST_ARGS ?=
@@ -44,7 +45,8 @@ test: install ## Run the tests (pass options in PYTEST_ARGS="-k outbox -x")
 lint: install ## ruff check, ruff format --check, mypy (strict)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(TYPED_DIRS)
+	@status=0; for d in $(TYPED_DIRS); do \
+		echo "mypy $$d"; $(VENV)/bin/mypy $$d || status=1; done; exit $$status
 
 fmt: install ## Format the code and apply ruff's safe fixes
 	$(VENV)/bin/ruff format .

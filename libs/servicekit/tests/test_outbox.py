@@ -34,6 +34,11 @@ async def producer(kafka_bootstrap_servers: str) -> AsyncIterator[KafkaBroker]:
     await broker.stop()
 
 
+async def nothing_pending(db: KitDatabase) -> bool:
+    pending = await db.pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+    return bool(pending == 0)
+
+
 def relay_for(db: KitDatabase, publisher: object, **overrides: object) -> OutboxRelay:
     config = RelayConfig(service=SERVICE, dsn=db.dsn, **overrides)  # type: ignore[arg-type]
     return OutboxRelay(db.pool, publisher, config)  # type: ignore[arg-type]
@@ -200,13 +205,7 @@ async def test_a_notification_wakes_the_relay_long_before_its_polling_interval(
         async with kit_db.pool.acquire() as conn, conn.transaction():
             await OutboxWriter(SERVICE).add(conn, thing("w-1", 1), topic=topic)
 
-        async def all_sent() -> bool:
-            pending = await kit_db.pool.fetchval(
-                "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
-            )
-            return bool(pending == 0)
-
-        await wait_until(all_sent, timeout=20)
+        await wait_until(lambda: nothing_pending(kit_db), timeout=20)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -229,3 +228,25 @@ async def test_only_one_relay_of_a_service_leads_and_a_standby_takes_over(
     finally:
         second_task.cancel()
         await asyncio.gather(second_task, return_exceptions=True)
+
+
+async def test_a_relay_whose_lock_connection_dies_stops_and_is_elected_again(
+    kit_db: KitDatabase, producer: KafkaBroker, topic: str
+) -> None:
+    relay = relay_for(kit_db, KafkaRecordPublisher(producer), poll_interval=0.1)
+    task = asyncio.create_task(relay.run())
+    try:
+        await wait_until(lambda: relay.is_leader, timeout=10)
+        await kit_db.pool.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+        )
+        await wait_until(lambda: not relay.is_leader, timeout=10)
+        await wait_until(lambda: relay.is_leader, timeout=20)
+
+        async with kit_db.pool.acquire() as conn, conn.transaction():
+            await OutboxWriter(SERVICE).add(conn, thing("w-1", 1), topic=topic)
+
+        await wait_until(lambda: nothing_pending(kit_db), timeout=20)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

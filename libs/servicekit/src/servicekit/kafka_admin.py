@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -18,11 +17,11 @@ from aiokafka.errors import KafkaError, for_code
 
 from contracts.topics import all_topic_names
 
-TOPIC_ALREADY_EXISTS = 36
+TOPIC_ALREADY_EXISTS = 36  # some Tansu builds accept a duplicate silently; Kafka says 36
 _RETRY_INTERVAL = 0.25
 
 
-@asynccontextmanager
+@contextlib.asynccontextmanager
 async def admin_client(
     bootstrap_servers: str, request_timeout_ms: int = 10_000
 ) -> AsyncIterator[Any]:

@@ -39,6 +39,7 @@ from servicekit.messaging import (
     EventRouter,
     subscribe,
 )
+from servicekit.messaging.lag import sample_lag
 from servicekit.migrations import MigrationSource, apply_migrations, kit_migrations
 from servicekit.outbox import KafkaRecordPublisher, OutboxRelay, OutboxWriter, RelayConfig
 from servicekit.settings import ServiceSettings
@@ -155,6 +156,8 @@ class Runtime(Generic[U]):
         await self.broker.start()
         self.relay = OutboxRelay(self.pool, KafkaRecordPublisher(self.broker), self.relay_config())
         self.spawn(self.relay.run(), "outbox relay")
+        if self.subscriber is not None:
+            self.spawn(sample_lag(self.definition.name, self.subscriber), "consumer lag")
         for job in self.definition.background_jobs:
             self.spawn(job(self), getattr(job, "__name__", "background job"))
 

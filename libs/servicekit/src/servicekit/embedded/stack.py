@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
+from aiokafka.errors import KafkaError
 
 from contracts.topics import all_topic_names
 from servicekit.embedded.postgres import LOCAL_ADMIN_DSN, ensure_database, ensure_server_running
@@ -124,7 +126,7 @@ class Stack:
             ensure_server_running()
             for spec in local:
                 await ensure_database(LOCAL_ADMIN_DSN, spec.name)
-        except (RuntimeError, OSError) as error:
+        except (RuntimeError, OSError, asyncpg.PostgresError) as error:
             raise StackError(f"PostgreSQL: {error}") from error
 
     async def _start_broker(self) -> None:
@@ -134,7 +136,7 @@ class Stack:
             self.broker.start()
             await wait_for_broker(self.broker.bootstrap_servers, timeout=30.0)
             await ensure_topics(self.broker.bootstrap_servers, all_topic_names())
-        except (RuntimeError, TimeoutError) as error:
+        except (RuntimeError, TimeoutError, KafkaError) as error:
             raise StackError(f"broker: {error}") from error
 
     def _spawn(self, spec: ServiceSpec, command: str) -> ManagedProcess:

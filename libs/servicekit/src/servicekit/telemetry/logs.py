@@ -49,8 +49,10 @@ def configure_logging(service: str, level: str, *, json_lines: bool) -> None:
         handler.setFormatter(JsonFormatter(service))
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.set_name("sws")
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replace only our own handler, so that handlers others attached (pytest's) stay.
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "sws"] + [handler]
     root.setLevel(level.upper())
     # aiokafka logs every rebalance step at INFO; keep the service's own lines readable.
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))

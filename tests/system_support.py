@@ -1,0 +1,43 @@
+"""Helpers of the cross-service tests."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from registry.domain.iin import check_digit
+from servicekit.embedded.stack import Stack
+
+_serial = itertools.count(1)
+
+
+@dataclass
+class RunningSystem:
+    stack: Stack
+    urls: dict[str, str]
+    databases: dict[str, str]
+    log_dir: Path
+
+    def client(self, service: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.urls[service], timeout=30, trust_env=False)
+
+    async def query(self, service: str, sql: str, *args: object) -> list[asyncpg.Record]:
+        """Read a service's database directly: tests check what each service knows."""
+        conn = await asyncpg.connect(self.databases[service])
+        try:
+            return list(await conn.fetch(sql, *args))
+        finally:
+            await conn.close()
+
+
+def valid_iin(birth: str = "010305", century_sex: str = "6") -> str:
+    """A valid IIN not handed out before in this test session."""
+    while True:
+        first_eleven = f"{birth}{century_sex}{next(_serial) % 10_000:04d}"
+        digit = check_digit(first_eleven)
+        if digit is not None:
+            return first_eleven + str(digit)

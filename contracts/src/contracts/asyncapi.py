@@ -248,6 +248,19 @@ def _dead_letter_message() -> Document:
             "The original record's key, value and ce_* headers, unchanged so that it can be "
             "replayed, plus headers describing the failure."
         ),
-        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "headers": {
+            "type": "object",
+            "properties": {
+                "dlq_consumer": _string("The consumer group (service) that gave up."),
+                "dlq_original_topic": _string("Where the record was read from."),
+                "dlq_original_partition": _string("Its partition (empty if unknown)."),
+                "dlq_original_offset": _string("Its offset (empty if unknown)."),
+                "dlq_error": _string("The last error: exception type and message."),
+                "dlq_attempts": _string("How many times applying it was tried."),
+                "dlq_failed_at": _string("When the consumer gave up (ISO 8601)."),
+            },
+            "required": ["dlq_consumer", "dlq_original_topic", "dlq_error", "dlq_attempts"],
+            "additionalProperties": {"type": "string"},
+        },
         "payload": {"description": "The original record's value, unchanged (may be invalid)."},
     }

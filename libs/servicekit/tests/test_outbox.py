@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -194,21 +195,31 @@ async def test_backlog_metrics_report_pending_rows_and_their_age(kit_db: KitData
     assert metrics.OUTBOX_OLDEST_AGE.labels(SERVICE)._value.get() >= 90
 
 
-async def test_a_notification_wakes_the_relay_long_before_its_polling_interval(
-    kit_db: KitDatabase, producer: KafkaBroker, topic: str
-) -> None:
-    relay = relay_for(kit_db, KafkaRecordPublisher(producer), poll_interval=300.0)
+@asynccontextmanager
+async def running(relay: OutboxRelay) -> AsyncIterator[asyncio.Task[None]]:
+    """Run ``relay`` in the background for the block; it is elected leader on entry."""
     task = asyncio.create_task(relay.run())
     try:
         await wait_until(lambda: relay.is_leader, timeout=10)
-        await asyncio.sleep(0.2)  # let it go idle, waiting on LISTEN
-        async with kit_db.pool.acquire() as conn, conn.transaction():
-            await OutboxWriter(SERVICE).add(conn, thing("w-1", 1), topic=topic)
-
-        await wait_until(lambda: nothing_pending(kit_db), timeout=20)
+        yield task
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def add_event(db: KitDatabase, topic: str) -> None:
+    async with db.pool.acquire() as conn, conn.transaction():
+        await OutboxWriter(SERVICE).add(conn, thing("w-1", 1), topic=topic)
+
+
+async def test_a_notification_wakes_the_relay_long_before_its_polling_interval(
+    kit_db: KitDatabase, producer: KafkaBroker, topic: str
+) -> None:
+    async with running(relay_for(kit_db, KafkaRecordPublisher(producer), poll_interval=300.0)):
+        await asyncio.sleep(0.2)  # let it go idle, waiting on LISTEN
+        await add_event(kit_db, topic)
+
+        await wait_until(lambda: nothing_pending(kit_db), timeout=20)
 
 
 async def test_only_one_relay_of_a_service_leads_and_a_standby_takes_over(
@@ -216,37 +227,30 @@ async def test_only_one_relay_of_a_service_leads_and_a_standby_takes_over(
 ) -> None:
     first = relay_for(kit_db, KafkaRecordPublisher(producer), poll_interval=0.1)
     second = relay_for(kit_db, KafkaRecordPublisher(producer), poll_interval=0.1)
-    first_task = asyncio.create_task(first.run())
-    await wait_until(lambda: first.is_leader, timeout=10)
-    second_task = asyncio.create_task(second.run())
-    try:
-        await asyncio.sleep(0.5)
-        assert not second.is_leader
-        first_task.cancel()
-        await asyncio.gather(first_task, return_exceptions=True)
-        await wait_until(lambda: second.is_leader, timeout=10)
-    finally:
-        second_task.cancel()
-        await asyncio.gather(second_task, return_exceptions=True)
+    async with running(first) as first_task:
+        second_task = asyncio.create_task(second.run())
+        try:
+            await asyncio.sleep(0.5)
+            assert not second.is_leader
+            first_task.cancel()
+            await asyncio.gather(first_task, return_exceptions=True)
+            await wait_until(lambda: second.is_leader, timeout=10)
+        finally:
+            second_task.cancel()
+            await asyncio.gather(second_task, return_exceptions=True)
 
 
 async def test_a_relay_whose_lock_connection_dies_stops_and_is_elected_again(
     kit_db: KitDatabase, producer: KafkaBroker, topic: str
 ) -> None:
     relay = relay_for(kit_db, KafkaRecordPublisher(producer), poll_interval=0.1)
-    task = asyncio.create_task(relay.run())
-    try:
-        await wait_until(lambda: relay.is_leader, timeout=10)
+    async with running(relay):
         await kit_db.pool.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         )
         await wait_until(lambda: not relay.is_leader, timeout=10)
         await wait_until(lambda: relay.is_leader, timeout=20)
-
-        async with kit_db.pool.acquire() as conn, conn.transaction():
-            await OutboxWriter(SERVICE).add(conn, thing("w-1", 1), topic=topic)
+        await add_event(kit_db, topic)
 
         await wait_until(lambda: nothing_pending(kit_db), timeout=20)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from types import TracebackType
-from typing import Literal, Self
+from typing import Literal
 
-from servicekit.embedded.probe import LOCALHOST, free_port, kafka_metadata_answers, port_accepts
-from servicekit.embedded.process import ManagedProcess, wait_until
+from servicekit.embedded.probe import LOCALHOST, free_port, kafka_metadata_answers
+from servicekit.embedded.server import LocalServer
 
 StorageKind = Literal["memory", "s3"]
 
@@ -40,8 +39,11 @@ def s3_environment(endpoint: str) -> dict[str, str]:
     }
 
 
-class TansuBroker:
-    """One Tansu broker on 127.0.0.1; restart() keeps the port so clients can reconnect."""
+class TansuBroker(LocalServer):
+    """One Tansu broker on 127.0.0.1; restart() keeps the port so clients can reconnect
+    (memory storage starts empty again)."""
+
+    name = "tansu"
 
     def __init__(
         self,
@@ -56,14 +58,15 @@ class TansuBroker:
     ) -> None:
         if storage == "s3" and not s3_endpoint:
             raise ValueError("s3 storage needs s3_endpoint (e.g. LocalS3().endpoint)")
-        self.port = port if port else free_port()
+        super().__init__(
+            port if port else free_port(),
+            log_file or Path(tempfile.mkdtemp(prefix="tansu-")) / "broker.log",
+            startup_timeout,
+        )
         self.storage = storage
         self.s3_endpoint = s3_endpoint
         self.bucket = bucket
-        self.startup_timeout = startup_timeout
-        self.log_file = log_file or Path(tempfile.mkdtemp(prefix="tansu-")) / "broker.log"
         self._binary = binary
-        self._process: ManagedProcess | None = None
 
     @property
     def bootstrap_servers(self) -> str:
@@ -73,67 +76,8 @@ class TansuBroker:
     def storage_url(self) -> str:
         return f"{self.storage}://{self.bucket}/"
 
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.running
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
-
-    def start(self) -> Self:
-        """Start the broker and return once it answers Kafka metadata requests."""
-        if self.running:
-            return self
-        if port_accepts(LOCALHOST, self.port):
-            raise RuntimeError(f"port {self.port} is already in use; cannot start Tansu there")
-        self._process = ManagedProcess(
-            "tansu", self._argv(), log_file=self.log_file, env=self._environment()
-        )
-        self._process.start()
-        ready = wait_until(
-            lambda: kafka_metadata_answers(LOCALHOST, self.port),
-            timeout=self.startup_timeout,
-            alive=lambda: self.running,
-        )
-        if not ready:
-            tail = self._process.tail()
-            self._process.kill()
-            raise RuntimeError(
-                f"Tansu did not answer on {self.bootstrap_servers} within "
-                f"{self.startup_timeout:.0f}s; log {self.log_file}:\n{tail}"
-            )
-        return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM, then SIGKILL after the timeout."""
-        if self._process is not None:
-            self._process.stop(timeout)
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash would."""
-        if self._process is not None:
-            self._process.kill()
-
-    def restart(self, timeout: float = 10.0) -> Self:
-        """Stop and start again on the same port (memory storage starts empty)."""
-        self.stop(timeout)
-        wait_until(lambda: not port_accepts(LOCALHOST, self.port), timeout=timeout)
-        return self.start()
-
-    def tail(self, lines: int = 40) -> str:
-        return self._process.tail(lines) if self._process is not None else ""
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def _ready(self) -> bool:
+        return kafka_metadata_answers(LOCALHOST, self.port)
 
     def _argv(self) -> list[str]:
         url = f"tcp://{LOCALHOST}:{self.port}"

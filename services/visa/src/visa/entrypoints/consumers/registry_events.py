@@ -15,10 +15,10 @@ from visa.domain.case import VisaCase
 router: EventRouter[VisaUnitOfWork] = EventRouter()
 
 
-@router.on(WorkerRegistered)
-async def on_worker_registered(
-    uow: VisaUnitOfWork, event: WorkerRegistered, envelope: CloudEvent
+async def remember_applicant(
+    uow: VisaUnitOfWork, event: WorkerRegistered | WorkerProfileUpdated, envelope: CloudEvent
 ) -> None:
+    """Keep the facts the visa rules need: date of birth and passport expiry."""
     await uow.applicants.save(
         worker_id=event.worker_id,
         organisation_id=event.organisation_id,
@@ -27,16 +27,8 @@ async def on_worker_registered(
     )
 
 
-@router.on(WorkerProfileUpdated)
-async def on_profile_updated(
-    uow: VisaUnitOfWork, event: WorkerProfileUpdated, envelope: CloudEvent
-) -> None:
-    await uow.applicants.save(
-        worker_id=event.worker_id,
-        organisation_id=event.organisation_id,
-        date_of_birth=event.date_of_birth,
-        passport_expiry=event.passport_expiry,
-    )
+router.add(WorkerRegistered, remember_applicant)
+router.add(WorkerProfileUpdated, remember_applicant)
 
 
 @router.on(PlacementAccepted)

@@ -1,11 +1,13 @@
-"""Fixtures of the registry's tests: the service running in-process on the real stack,
-one instance per test module (tests assert on their own records only)."""
+"""Fixtures of the registry's tests: the service running in-process on the real stack, one
+instance per test module (tests assert on their own records only), and organisations of every
+kind with their API keys."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from registry_support import Tenants, create_tenants
 
 from registry.bootstrap import definition
 from registry.config import RegistrySettings
@@ -23,3 +25,8 @@ async def registry(
     )
     async with running_service(definition(settings)) as harness:
         yield harness
+
+
+@pytest.fixture(scope="module")
+async def tenants(registry: ServiceHarness) -> Tenants:
+    return await create_tenants(registry)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 
-from registry_support import worker_body
+from registry_support import Tenants, worker_body
 
 from contracts.topics import VISA_CASE_TOPIC
 from servicekit.inbox import Outcome
@@ -65,8 +65,13 @@ async def test_dead_letters_are_listed_replayed_and_discarded(registry: ServiceH
     ]
 
 
-async def test_republish_requeues_every_kept_event(registry: ServiceHarness) -> None:
-    await registry.client.post("/v1/workers", json=worker_body())
+async def test_republish_requeues_every_kept_event(
+    registry: ServiceHarness, tenants: Tenants
+) -> None:
+    created = await registry.client.post(
+        "/v1/workers", json=worker_body(), headers=tenants.lmc.headers
+    )
+    assert created.status_code == 201
     database_url = registry.runtime.settings.database_url
 
     result = run(["outbox", "republish"], database_url)

@@ -72,6 +72,9 @@ class OrganisationUpdated(IntegrationEvent):
     region: Region | None = None
     licence_number: ShortText | None = None
     licence_valid_until: date | None = None
+    active: bool = Field(
+        default=True, description="False once the organisation is deactivated (keys stop working)."
+    )
     occurred_at: OccurredAt
 
 

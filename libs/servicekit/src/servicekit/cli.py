@@ -20,17 +20,21 @@ DefinitionFactory = Callable[[], ServiceDefinition[Any]]
 
 
 def main(factory: DefinitionFactory, argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
     definition = factory()
+    args = _parser(definition).parse_args(argv)
     if args.command in (None, "serve"):
         return _serve(definition)
     return asyncio.run(_run_command(definition, args))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description="Service commands (configuration from env).")
+def _parser(definition: ServiceDefinition[Any]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {definition.name}",
+        description="Service commands (configuration from the environment).",
+    )
     commands = parser.add_subparsers(dest="command")
+    for command in definition.commands:
+        command.configure(commands.add_parser(command.name, help=command.help))
     commands.add_parser("serve", help="run the HTTP API, consumers, relay and jobs (default)")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     outbox = commands.add_parser("outbox", help="outbox commands").add_subparsers(
@@ -72,7 +76,10 @@ async def _run_command(definition: ServiceDefinition[Any], args: argparse.Namesp
         runtime: Runtime[Any] = Runtime(definition, pool)
         if args.command == "outbox":
             return await _outbox(runtime, args)
-        return await _dead_letters(runtime, args)
+        if args.command == "dead-letters":
+            return await _dead_letters(runtime, args)
+        command = next(c for c in definition.commands if c.name == args.command)
+        return await command.run(runtime, args)
     finally:
         if pool is not None:
             await pool.close()

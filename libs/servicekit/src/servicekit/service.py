@@ -8,6 +8,7 @@ background jobs, and stops them in reverse order on shutdown (SIGTERM via uvicor
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -27,7 +28,9 @@ from contracts.topics import (
     topics_produced_by,
 )
 from servicekit import kafka_admin
+from servicekit.access.principal import Principal
 from servicekit.db import create_pool, database_ready
+from servicekit.http import idempotency
 from servicekit.http.correlation import install_correlation_id
 from servicekit.http.observability import install_request_metrics, observability_router
 from servicekit.http.problems import install_problem_handlers
@@ -53,6 +56,16 @@ BackgroundJob = Callable[["Runtime[Any]"], Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class CliCommand:
+    """A command of the service's own, beside the kit's (``python -m <service> <name>``)."""
+
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Runtime[Any], argparse.Namespace], Awaitable[int]]
+
+
+@dataclass(frozen=True)
 class ServiceDefinition(Generic[U]):
     name: str
     title: str
@@ -68,6 +81,7 @@ class ServiceDefinition(Generic[U]):
     asyncapi: Callable[[], dict[str, Any]] | None = None
     # Extra set-up of the FastAPI app, e.g. the service's domain-error handler.
     app_setup: Sequence[Callable[[FastAPI], None]] = ()
+    commands: Sequence[CliCommand] = ()
 
     @property
     def source(self) -> str:
@@ -119,9 +133,13 @@ class Runtime(Generic[U]):
         self.subscriber: Any = None
         self._tasks: list[asyncio.Task[None]] = []
 
-    def unit_of_work(self, correlation_id: str | None = None) -> U:
+    def unit_of_work(self, correlation_id: str | None = None, actor: Principal | None = None) -> U:
         return self.definition.unit_of_work(
-            self.pool, self.outbox, source=self.definition.source, correlation_id=correlation_id
+            self.pool,
+            self.outbox,
+            source=self.definition.source,
+            correlation_id=correlation_id,
+            actor=actor,
         )
 
     def relay_config(self) -> RelayConfig:
@@ -158,8 +176,14 @@ class Runtime(Generic[U]):
         self.spawn(self.relay.run(), "outbox relay")
         if self.subscriber is not None:
             self.spawn(sample_lag(self.definition.name, self.subscriber), "consumer lag")
+        self.spawn(self._prune_idempotency_records(), "idempotency pruning")
         for job in self.definition.background_jobs:
             self.spawn(job(self), getattr(job, "__name__", "background job"))
+
+    async def _prune_idempotency_records(self) -> None:
+        while True:
+            await idempotency.prune(self.pool, self.settings.idempotency_retention_hours)
+            await asyncio.sleep(3600)
 
     def spawn(self, work: Awaitable[None], name: str) -> None:
         async def guarded() -> None:

@@ -32,6 +32,8 @@ class ServiceSettings(BaseSettings):
     outbox_retention_days: float = Field(default=14.0, ge=0)
     outbox_max_backoff_seconds: float = Field(default=30.0, gt=0)
 
+    idempotency_retention_hours: float = Field(default=48.0, gt=0)
+
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import asyncpg
 from asyncpg.transaction import Transaction
 
 from contracts.base import IntegrationEvent
 from contracts.envelope import CloudEvent
+from servicekit import audit
+from servicekit.access.principal import Principal
 from servicekit.outbox.writer import OutboxWriter
 
 
@@ -28,11 +30,13 @@ class UnitOfWork:
         *,
         source: str,
         correlation_id: str | None = None,
+        actor: Principal | None = None,
     ) -> None:
         self._pool = pool
         self._outbox = outbox
         self.source = source
         self.correlation_id = correlation_id
+        self.actor = actor
         self._conn: asyncpg.pool.PoolConnectionProxy | None = None
         self._transaction: Transaction | None = None
         self.published: list[CloudEvent] = []
@@ -92,3 +96,18 @@ class UnitOfWork:
         version = await self._outbox.add(self.conn, envelope, topic=event.topic)
         self.published.append(envelope.model_copy(update={"aggregateversion": version}))
         return version
+
+    async def audit(
+        self, action: str, entity_type: str, entity_id: object, *, before: Any, after: Any
+    ) -> None:
+        """Record the change in the audit log, as done by this unit of work's actor."""
+        await audit.record(
+            self.conn,
+            actor=self.actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=before,
+            after=after,
+            correlation_id=self.correlation_id,
+        )

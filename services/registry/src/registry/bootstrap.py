@@ -10,7 +10,8 @@ from contracts.asyncapi import asyncapi_document
 from contracts.topics import REGISTRY
 from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.config import RegistrySettings
-from registry.entrypoints.api import workers
+from registry.entrypoints.admin_cli import ADMIN_COMMAND
+from registry.entrypoints.api import organisations, workers
 from registry.entrypoints.api.errors import install_domain_error_handler
 from registry.entrypoints.consumers.visa_decisions import router as visa_decisions
 from servicekit.migrations import MigrationSource
@@ -33,9 +34,10 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition[Re
         router=visa_decisions,
         consumes=consumed_topics(REGISTRY),
         produces=produced_topics(REGISTRY),
-        api_routers=(workers.router,),
+        api_routers=(workers.router, organisations.router),
         asyncapi=lambda: asyncapi_document(REGISTRY),
         app_setup=(install_domain_error_handler,),
+        commands=(ADMIN_COMMAND,),
     )
 
 

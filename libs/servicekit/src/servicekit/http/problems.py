@@ -50,11 +50,13 @@ class ProblemError(Exception):
         *,
         errors: Sequence[FieldProblem] = (),
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
         self.errors = list(errors)
         self.extra = extra or {}
+        self.headers = headers or {}
 
     def problem(self, instance: str | None = None) -> dict[str, Any]:
         body = Problem(
@@ -72,6 +74,17 @@ class NotFound(ProblemError):
     status, slug, title = 404, "not-found", "Not found"
 
 
+class Unauthorized(ProblemError):
+    status, slug, title = 401, "unauthorized", "Authentication needed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="sws"'})
+
+
+class Forbidden(ProblemError):
+    status, slug, title = 403, "forbidden", "Not allowed"
+
+
 class Conflict(ProblemError):
     status, slug, title = 409, "conflict", "Conflict"
 
@@ -85,7 +98,7 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, error: ProblemError) -> JSONResponse:
-        return problem_response(error.problem(request.url.path))
+        return problem_response(error.problem(request.url.path), error.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:

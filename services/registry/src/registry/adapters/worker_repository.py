@@ -9,7 +9,7 @@ import asyncpg
 from registry.domain.iin import IIN
 from registry.domain.worker import Consent, Language, Profile, Sex, Stage, Worker
 
-_COLUMNS = """id, iin, organisation_id, given_name, family_name, patronymic, date_of_birth, sex,
+COLUMNS = """id, iin, organisation_id, given_name, family_name, patronymic, date_of_birth, sex,
 region, phone, email, preferred_language, passport_number, passport_expiry, consent_given_at,
 consent_text_version, stage, registered_at, version"""
 
@@ -22,7 +22,7 @@ class WorkerRepository:
         """Insert ``worker``; False when its IIN is taken (also by a concurrent registration)."""
         p = worker.profile
         inserted = await self._conn.fetchval(
-            f"INSERT INTO worker ({_COLUMNS}) VALUES"
+            f"INSERT INTO worker ({COLUMNS}) VALUES"
             " ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)"
             " ON CONFLICT (iin) DO NOTHING RETURNING true",
             worker.id,
@@ -48,14 +48,23 @@ class WorkerRepository:
         return bool(inserted)
 
     async def get(self, worker_id: UUID) -> Worker | None:
-        row = await self._conn.fetchrow(f"SELECT {_COLUMNS} FROM worker WHERE id = $1", worker_id)
-        return _worker(row) if row else None
+        row = await self._conn.fetchrow(f"SELECT {COLUMNS} FROM worker WHERE id = $1", worker_id)
+        return to_worker(row) if row else None
 
     async def id_by_iin(self, iin: IIN) -> UUID | None:
         worker_id: UUID | None = await self._conn.fetchval(
             "SELECT id FROM worker WHERE iin = $1", iin.value
         )
         return worker_id
+
+    async def grant_access(self, worker_id: UUID, organisation_id: UUID, relation: str) -> None:
+        await self._conn.execute(
+            "INSERT INTO worker_access (worker_id, organisation_id, relation)"
+            " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            worker_id,
+            organisation_id,
+            relation,
+        )
 
     async def record_visa_decision(
         self,
@@ -81,7 +90,7 @@ class WorkerRepository:
         )
 
 
-def _worker(row: asyncpg.Record) -> Worker:
+def to_worker(row: asyncpg.Record) -> Worker:
     profile = Profile(
         given_name=row["given_name"],
         family_name=row["family_name"],

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from uuid import UUID
 
 from registry.domain.worker import Consent, Profile
 
 
 @dataclass(frozen=True)
 class RegisterWorker:
+    """Register a worker for the calling organisation (an LMC or a licensed agency)."""
+
     iin: str
-    organisation_id: UUID
     profile: Profile
     consent: Consent

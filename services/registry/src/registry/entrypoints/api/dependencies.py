@@ -8,19 +8,25 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from registry.application.unit_of_work import RegistryUnitOfWork
+from servicekit.access import Principal, Role
+from servicekit.access.http import CurrentPrincipal, require_role
 from servicekit.http.correlation import correlation_id
 from servicekit.service import runtime_of
 
 
-def _unit_of_work_factory(request: Request) -> Callable[[], RegistryUnitOfWork]:
+def _unit_of_work_factory(
+    request: Request, principal: CurrentPrincipal
+) -> Callable[[], RegistryUnitOfWork]:
+    """Units of work acting as the authenticated caller (for audit and access rules)."""
     runtime = runtime_of(request)
     correlation = correlation_id(request)
 
     def open_unit_of_work() -> RegistryUnitOfWork:
-        uow: RegistryUnitOfWork = runtime.unit_of_work(correlation)
+        uow: RegistryUnitOfWork = runtime.unit_of_work(correlation, principal)
         return uow
 
     return open_unit_of_work
 
 
 UnitOfWorkFactory = Annotated[Callable[[], RegistryUnitOfWork], Depends(_unit_of_work_factory)]
+Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]

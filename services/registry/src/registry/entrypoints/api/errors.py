@@ -2,48 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from registry.domain.errors import (
-    DomainError,
-    DuplicateWorker,
-    InvalidWorkerData,
-    WorkerNotFound,
-)
-from servicekit.http.problems import (
-    PROBLEM_TYPE_PREFIX,
-    FieldProblem,
-    Problem,
-    problem_response,
-)
+from registry.domain import errors
+from servicekit.http.problems import PROBLEM_TYPE_PREFIX, FieldProblem, Problem, problem_response
 
-_STATUS: list[tuple[type[DomainError], int, str, str]] = [
-    (WorkerNotFound, 404, "worker-not-found", "No such worker"),
-    (DuplicateWorker, 409, "duplicate-worker", "The worker is registered already"),
-    (InvalidWorkerData, 422, "invalid-worker", "The worker's data breaks a rule"),
+# Most specific first: the first matching class decides status, type and title.
+_PROBLEMS: list[tuple[type[errors.DomainError], int, str, str]] = [
+    (errors.WorkerNotFound, 404, "worker-not-found", "No such worker"),
+    (errors.OrganisationNotFound, 404, "organisation-not-found", "No such organisation"),
+    (errors.ApiKeyNotFound, 404, "api-key-not-found", "No such active API key"),
+    (errors.NotPermitted, 403, "forbidden", "Not allowed"),
+    (errors.DuplicateWorker, 409, "duplicate-worker", "The worker is registered already"),
+    (errors.InvalidWorkerData, 422, "invalid-worker", "The worker's data breaks a rule"),
+    (errors.InvalidOrganisationData, 422, "invalid-organisation", "The organisation is invalid"),
 ]
 
 
 def install_domain_error_handler(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def _domain_error(request: Request, error: DomainError) -> JSONResponse:
-        status, slug, title = next(
-            ((code, slug, title) for kind, code, slug, title in _STATUS if isinstance(error, kind)),
-            (422, "rule-broken", "A rule was broken"),
-        )
-        errors = (
-            [FieldProblem(field=f"body.{error.field}", message=str(error))] if error.field else []
-        )
-        body = Problem(
-            type=PROBLEM_TYPE_PREFIX + slug,
-            title=title,
-            status=status,
-            detail=str(error),
-            instance=request.url.path,
-            errors=errors,
-        ).model_dump(exclude_none=True)
-        if isinstance(error, DuplicateWorker):
-            body["existing_worker_id"] = str(error.existing_worker_id)
-            body["existing_worker"] = f"/v1/workers/{error.existing_worker_id}"
-        return problem_response(body)
+    @app.exception_handler(errors.DomainError)
+    async def _domain_error(request: Request, error: errors.DomainError) -> JSONResponse:
+        return problem_response(problem_for(error, request.url.path))
+
+
+def problem_for(error: errors.DomainError, instance: str) -> dict[str, Any]:
+    status, slug, title = next(
+        ((code, slug, title) for kind, code, slug, title in _PROBLEMS if isinstance(error, kind)),
+        (422, "rule-broken", "A rule was broken"),
+    )
+    fields = [FieldProblem(field=f"body.{error.field}", message=str(error))] if error.field else []
+    body = Problem(
+        type=PROBLEM_TYPE_PREFIX + slug,
+        title=title,
+        status=status,
+        detail=str(error),
+        instance=instance,
+        errors=fields,
+    ).model_dump(exclude_none=True)
+    return body | _extra(error)
+
+
+def _extra(error: errors.DomainError) -> dict[str, Any]:
+    """Members a client can act on, beyond the standard ones."""
+    if isinstance(error, errors.DuplicateWorker):
+        return {
+            "existing_worker_id": str(error.existing_worker_id),
+            "existing_worker": f"/v1/workers/{error.existing_worker_id}",
+        }
+    return {}

@@ -30,8 +30,7 @@ class WorkerCreate(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "iin": "980412300017",
-                    "organisation_id": "a3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                    "iin": "980412300012",
                     "given_name": "Aigerim",
                     "family_name": "Example",
                     "date_of_birth": "1998-04-12",
@@ -48,7 +47,6 @@ class WorkerCreate(BaseModel):
     )
 
     iin: str = Field(description="12-digit individual identification number (checksum checked).")
-    organisation_id: UUID = Field(description="The registering organisation.")
     given_name: Name
     family_name: Name
     patronymic: Name | None = None

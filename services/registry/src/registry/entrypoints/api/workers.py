@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
+from registry.adapters.worker_queries import WorkerFilter, list_workers, visible_worker
 from registry.application import handlers
 from registry.application.commands import RegisterWorker
+from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.domain.errors import WorkerNotFound
-from registry.domain.worker import Consent, Profile, Worker
+from registry.domain.worker import Consent, Profile, Stage, Worker
 from registry.entrypoints.api.dependencies import UnitOfWorkFactory
 from registry.entrypoints.api.schemas import WorkerCreate, WorkerPublic
+from servicekit.access import Principal
+from servicekit.access.http import CurrentPrincipal
+from servicekit.http.idempotency import Answer, IdempotencyKey, run_once
+from servicekit.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from servicekit.http.problems import Problem
 
 router = APIRouter(prefix="/v1/workers", tags=["workers"])
 
 _PROBLEMS: dict[int | str, dict[str, object]] = {
-    404: {"model": Problem, "description": "No such worker"},
+    401: {"model": Problem, "description": "No valid API key"},
+    403: {"model": Problem, "description": "The caller's organisation may not do this"},
+    404: {"model": Problem, "description": "No such worker the caller may see"},
     409: {"model": Problem, "description": "The IIN is registered already"},
     422: {"model": Problem, "description": "A field is wrong; `errors` names it"},
 }
@@ -29,33 +39,55 @@ _PROBLEMS: dict[int | str, dict[str, object]] = {
     response_model=WorkerPublic,
     responses=_PROBLEMS,
     operation_id="registerWorker",
-    summary="Register a worker",
+    summary="Register a worker (LMCs and licensed agencies)",
 )
 async def register_worker(
-    body: WorkerCreate, response: Response, unit_of_work: UnitOfWorkFactory
-) -> WorkerPublic:
-    command = RegisterWorker(
-        iin=body.iin,
-        organisation_id=body.organisation_id,
-        profile=Profile(
-            given_name=body.given_name,
-            family_name=body.family_name,
-            patronymic=body.patronymic,
-            date_of_birth=body.date_of_birth,
-            sex=body.sex,
-            region=body.region,
-            phone=body.phone,
-            email=body.email,
-            preferred_language=body.preferred_language,
-            passport_number=body.passport_number,
-            passport_expiry=body.passport_expiry,
-        ),
-        consent=Consent(body.consent.given_at, body.consent.text_version),
-    )
-    async with unit_of_work() as uow:
+    body: WorkerCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    unit_of_work: UnitOfWorkFactory,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    command = RegisterWorker(iin=body.iin, profile=profile_of(body), consent=consent_of(body))
+
+    async def produce(uow: RegistryUnitOfWork) -> Answer:
         worker = await handlers.register_worker(uow, command)
-    response.headers["Location"] = f"/v1/workers/{worker.id}"
-    return public(worker)
+        return Answer(201, public(worker), {"Location": f"/v1/workers/{worker.id}"})
+
+    return await run_once(request, idempotency_key, unit_of_work, produce)
+
+
+@router.get(
+    "",
+    response_model=Page[WorkerPublic],
+    responses=_PROBLEMS,
+    operation_id="listWorkers",
+    summary="Workers the caller may see, filtered and searched, in pages",
+)
+async def list_visible_workers(
+    principal: CurrentPrincipal,
+    unit_of_work: UnitOfWorkFactory,
+    stage: Stage | None = None,
+    region: Annotated[str | None, Query(max_length=100)] = None,
+    organisation_id: UUID | None = None,
+    season: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    iin: Annotated[str | None, Query(pattern=r"^[0-9]{12}$", description="Exact IIN")] = None,
+    name: Annotated[
+        str | None, Query(min_length=2, max_length=100, description="Part of the name")
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+) -> Page[WorkerPublic]:
+    position = decode_cursor(cursor, 2)
+    after = (datetime.fromisoformat(position[0]), UUID(position[1])) if position else None
+    where = WorkerFilter(stage and stage.value, region, organisation_id, season, iin, name)
+    async with unit_of_work() as uow:
+        workers = await list_workers(
+            uow.conn, scope=scope_of(principal), where=where, after=after, limit=limit
+        )
+    last = workers[-1] if len(workers) == limit else None
+    next_cursor = encode_cursor([last.registered_at.isoformat(), str(last.id)]) if last else None
+    return Page(items=[public(worker) for worker in workers], next_cursor=next_cursor)
 
 
 @router.get(
@@ -65,12 +97,39 @@ async def register_worker(
     operation_id="getWorker",
     summary="Get a worker",
 )
-async def get_worker(worker_id: UUID, unit_of_work: UnitOfWorkFactory) -> WorkerPublic:
+async def get_worker(
+    worker_id: UUID, principal: CurrentPrincipal, unit_of_work: UnitOfWorkFactory
+) -> WorkerPublic:
     async with unit_of_work() as uow:
-        worker = await uow.workers.get(worker_id)
+        worker = await visible_worker(uow.conn, worker_id, scope=scope_of(principal))
     if worker is None:
         raise WorkerNotFound(worker_id)
     return public(worker)
+
+
+def scope_of(principal: Principal) -> UUID | None:
+    """The organisation whose workers the caller sees; None: every worker."""
+    return None if principal.reads_everything else principal.organisation_id
+
+
+def profile_of(body: WorkerCreate) -> Profile:
+    return Profile(
+        given_name=body.given_name,
+        family_name=body.family_name,
+        patronymic=body.patronymic,
+        date_of_birth=body.date_of_birth,
+        sex=body.sex,
+        region=body.region,
+        phone=body.phone,
+        email=body.email,
+        preferred_language=body.preferred_language,
+        passport_number=body.passport_number,
+        passport_expiry=body.passport_expiry,
+    )
+
+
+def consent_of(body: WorkerCreate) -> Consent:
+    return Consent(body.consent.given_at, body.consent.text_version)
 
 
 def public(worker: Worker) -> WorkerPublic:

@@ -254,3 +254,26 @@ async def test_a_relay_whose_lock_connection_dies_stops_and_is_elected_again(
         await add_event(kit_db, topic)
 
         await wait_until(lambda: nothing_pending(kit_db), timeout=20)
+
+
+async def test_a_batch_appended_at_once_continues_each_aggregates_versions_in_order(
+    kit_db: KitDatabase,
+) -> None:
+    writer = OutboxWriter(SERVICE)
+    async with kit_db.pool.acquire() as conn, conn.transaction():
+        await writer.add(conn, thing("w-1", 0), topic="t")
+        batch = [
+            thing("w-1", 1),
+            thing("w-2", 1),
+            thing("w-1", 2),
+            thing("w-2", 2),
+            thing("w-3", 1),
+        ]
+        await writer.add_many(conn, [(event, "t") for event in batch])
+
+    rows = await kit_db.pool.fetch(
+        "SELECT event_id, subject, aggregate_version FROM outbox ORDER BY id"
+    )
+    assert [row["event_id"] for row in rows[1:]] == [event.id for event in batch]
+    versions = [(row["subject"], row["aggregate_version"]) for row in rows]
+    assert versions == [("w-1", 1), ("w-1", 2), ("w-2", 1), ("w-1", 3), ("w-2", 2), ("w-3", 1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,35 @@ async def record(
         _json(before),
         _json(after),
         correlation_id,
+    )
+
+
+async def record_many(
+    conn: asyncpg.Connection,
+    *,
+    actor: Principal | None,
+    action: str,
+    entity_type: str,
+    changes: Sequence[tuple[str, Any, Any]],
+    correlation_id: str | None,
+) -> None:
+    """One entry per (entity id, before, after), in one round trip."""
+    await conn.executemany(
+        _INSERT,
+        [
+            (
+                actor.key_id if actor else None,
+                actor.organisation_id if actor else None,
+                actor.role.value if actor else None,
+                action,
+                entity_type,
+                entity_id,
+                _json(before),
+                _json(after),
+                correlation_id,
+            )
+            for entity_id, before, after in changes
+        ],
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,6 +32,7 @@ from servicekit.access.principal import Principal
 from servicekit.db import create_pool, database_ready
 from servicekit.http import idempotency
 from servicekit.http.correlation import install_correlation_id
+from servicekit.http.limits import BodyLimit
 from servicekit.http.observability import install_request_metrics, observability_router
 from servicekit.http.problems import install_problem_handlers
 from servicekit.inbox import Inbox
@@ -82,6 +83,8 @@ class ServiceDefinition(Generic[U]):
     # Extra set-up of the FastAPI app, e.g. the service's domain-error handler.
     app_setup: Sequence[Callable[[FastAPI], None]] = ()
     commands: Sequence[CliCommand] = ()
+    # Paths that accept bodies larger than MAX_REQUEST_BYTES (e.g. bulk uploads), in bytes.
+    body_limits: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -251,6 +254,9 @@ def create_app(definition: ServiceDefinition[Any]) -> FastAPI:
         lifespan=lifespan,
         openapi_url="/v1/openapi.json",
         docs_url="/docs",
+    )
+    app.add_middleware(
+        BodyLimit, default=settings.max_request_bytes, per_path=definition.body_limits
     )
     install_problem_handlers(app)
     install_request_metrics(app, definition.name)

@@ -24,6 +24,7 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter_otlp_endpoint: str | None = None
+    max_request_bytes: int = Field(default=1_048_576, ge=1024)
     migrate_on_start: bool = True
     create_topics_on_start: bool = True
 

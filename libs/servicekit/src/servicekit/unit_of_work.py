@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -96,6 +97,39 @@ class UnitOfWork:
         version = await self._outbox.add(self.conn, envelope, topic=event.topic)
         self.published.append(envelope.model_copy(update={"aggregateversion": version}))
         return version
+
+    async def publish_many(
+        self, events: Sequence[tuple[IntegrationEvent, str, str, str | None]]
+    ) -> None:
+        """Append many (event, subject, key, organisation id) in one statement."""
+        envelopes = [
+            (
+                CloudEvent.create(
+                    event,
+                    source=self.source,
+                    subject=subject,
+                    key=key,
+                    organisation_id=organisation_id,
+                    correlation_id=self.correlation_id,
+                ),
+                event.topic,
+            )
+            for event, subject, key, organisation_id in events
+        ]
+        await self._outbox.add_many(self.conn, envelopes)
+        self.published.extend(envelope for envelope, _ in envelopes)
+
+    async def audit_many(
+        self, action: str, entity_type: str, changes: Sequence[tuple[object, Any, Any]]
+    ) -> None:
+        await audit.record_many(
+            self.conn,
+            actor=self.actor,
+            action=action,
+            entity_type=entity_type,
+            changes=[(str(entity_id), before, after) for entity_id, before, after in changes],
+            correlation_id=self.correlation_id,
+        )
 
     async def audit(
         self, action: str, entity_type: str, entity_id: object, *, before: Any, after: Any

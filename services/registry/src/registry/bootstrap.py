@@ -11,7 +11,7 @@ from contracts.topics import REGISTRY
 from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.config import RegistrySettings
 from registry.entrypoints.admin_cli import ADMIN_COMMAND
-from registry.entrypoints.api import organisations, workers
+from registry.entrypoints.api import bulk, organisations, workers
 from registry.entrypoints.api.errors import install_domain_error_handler
 from registry.entrypoints.consumers.visa_decisions import router as visa_decisions
 from servicekit.migrations import MigrationSource
@@ -34,7 +34,8 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition[Re
         router=visa_decisions,
         consumes=consumed_topics(REGISTRY),
         produces=produced_topics(REGISTRY),
-        api_routers=(workers.router, organisations.router),
+        api_routers=(bulk.router, workers.router, organisations.router),
+        body_limits={bulk.BULK_PATH: bulk.BULK_MAX_BYTES},
         asyncapi=lambda: asyncapi_document(REGISTRY),
         app_setup=(install_domain_error_handler,),
         commands=(ADMIN_COMMAND,),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import asyncpg
 
@@ -31,6 +31,33 @@ WITH appended AS (
     RETURNING id
 )
 SELECT id, pg_notify($7, '') FROM appended
+"""
+
+
+# A whole batch in one statement: each (topic, subject) stream is advanced by the number of its
+# events, and those events get the versions below the new value, in their order in the batch.
+_APPEND_EVENTS = """
+WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bytea[])
+        WITH ORDINALITY AS i(event_id, topic, partition_key, subject, headers, payload, position)
+), counts AS (
+    SELECT topic, subject, count(*) AS n FROM input GROUP BY topic, subject
+), streams AS (
+    INSERT INTO outbox_stream (topic, subject, version) SELECT topic, subject, n FROM counts
+    ON CONFLICT (topic, subject) DO UPDATE SET version = outbox_stream.version + EXCLUDED.version
+    RETURNING topic, subject, version
+), numbered AS (
+    SELECT input.*, streams.version - counts.n
+        + row_number() OVER (PARTITION BY input.topic, input.subject ORDER BY position) AS version
+    FROM input JOIN counts USING (topic, subject) JOIN streams USING (topic, subject)
+), appended AS (
+    INSERT INTO outbox
+        (event_id, topic, partition_key, subject, aggregate_version, headers, payload)
+    SELECT event_id, topic, partition_key, subject, version, headers, payload
+    FROM numbered ORDER BY position
+    RETURNING aggregate_version
+)
+SELECT count(*), pg_notify($7, '') FROM appended
 """
 
 
@@ -64,6 +91,26 @@ class OutboxWriter:
             self._channel,
         )
         return version
+
+    async def add_many(
+        self, conn: asyncpg.Connection, events: Sequence[tuple[CloudEvent, str]]
+    ) -> None:
+        """Append many (event, topic) pairs in one statement, in their order."""
+        if not events:
+            return
+        traced = [(with_current_trace(event), topic) for event, topic in events]
+        if any(event.subject is None for event, _ in traced):
+            raise ValueError("an event written to the outbox needs a subject (its aggregate id)")
+        await conn.fetchrow(
+            _APPEND_EVENTS,
+            [event.id for event, _ in traced],
+            [topic for _, topic in traced],
+            [event.partitionkey for event, _ in traced],
+            [event.subject for event, _ in traced],
+            [json.dumps(to_kafka_headers(event)) for event, _ in traced],
+            [event.data for event, _ in traced],
+            self._channel,
+        )
 
     async def add_record(
         self,

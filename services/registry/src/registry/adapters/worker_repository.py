@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
@@ -47,6 +48,37 @@ class WorkerRepository:
         )
         return bool(inserted)
 
+    async def add_many(self, workers: Sequence[Worker]) -> set[UUID]:
+        """Insert many workers in one statement; returns the ids inserted (a worker whose IIN
+        was taken meanwhile, e.g. by a concurrent registration, is left out)."""
+        if not workers:
+            return set()
+        columns = [_values(worker) for worker in workers]
+        rows = await self._conn.fetch(
+            f"INSERT INTO worker ({COLUMNS}) SELECT * FROM unnest("
+            "$1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
+            " $7::date[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],"
+            " $13::text[], $14::date[], $15::timestamptz[], $16::text[], $17::text[],"
+            " $18::timestamptz[], $19::int[]) ON CONFLICT (iin) DO NOTHING RETURNING id",
+            *[list(column) for column in zip(*columns, strict=True)],
+        )
+        return {row["id"] for row in rows}
+
+    async def ids_by_iin(self, iins: Sequence[str]) -> dict[str, UUID]:
+        rows = await self._conn.fetch("SELECT iin, id FROM worker WHERE iin = ANY($1)", iins)
+        return {row["iin"]: row["id"] for row in rows}
+
+    async def grant_access_many(
+        self, worker_ids: Sequence[UUID], organisation_id: UUID, relation: str
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO worker_access (worker_id, organisation_id, relation)"
+            " SELECT unnest($1::uuid[]), $2, $3 ON CONFLICT DO NOTHING",
+            worker_ids,
+            organisation_id,
+            relation,
+        )
+
     async def get(self, worker_id: UUID) -> Worker | None:
         row = await self._conn.fetchrow(f"SELECT {COLUMNS} FROM worker WHERE id = $1", worker_id)
         return to_worker(row) if row else None
@@ -88,6 +120,18 @@ class WorkerRepository:
             visa_end,
             decided_at,
         )
+
+
+def _values(worker: Worker) -> tuple[object, ...]:
+    """The worker's row, in the order of COLUMNS."""
+    p = worker.profile
+    return (
+        worker.id, worker.iin.value, worker.organisation_id, p.given_name, p.family_name,
+        p.patronymic, p.date_of_birth, p.sex.value, p.region, p.phone, p.email,
+        p.preferred_language.value, p.passport_number, p.passport_expiry,
+        worker.consent.given_at, worker.consent.text_version, worker.stage.value,
+        worker.registered_at, worker.version,
+    )  # fmt: skip
 
 
 def to_worker(row: asyncpg.Record) -> Worker:

@@ -37,8 +37,8 @@ async def register_worker(uow: RegistryUnitOfWork, command: RegisterWorker) -> W
     if not await uow.workers.add(worker):
         raise DuplicateWorker(await uow.workers.id_by_iin(iin) or worker.id)
     await uow.workers.grant_access(worker.id, organisation.id, "registered")
-    await uow.audit("worker.registered", "worker", worker.id, before=None,
-                    after={"organisation_id": organisation.id, "stage": worker.stage.value})  # fmt: skip
+    after = {"organisation_id": organisation.id, "stage": worker.stage.value}
+    await uow.audit("worker.registered", "worker", worker.id, before=None, after=after)
     await publish_events(uow, worker)
     return worker
 

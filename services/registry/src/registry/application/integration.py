@@ -41,6 +41,19 @@ def contract_events(worker: Worker, event: events.DomainEvent) -> Sequence[Integ
     raise TypeError(f"no contract event for {type(event).__name__}")
 
 
+async def publish_events_of_many(uow: RegistryUnitOfWork, workers: Sequence[Worker]) -> None:
+    """As publish_events, for many workers in one statement (bulk registration)."""
+    events = [
+        (contract_event, str(worker.id), str(worker.id), str(worker.organisation_id))
+        for worker in workers
+        for event in worker.events
+        for contract_event in contract_events(worker, event)
+    ]
+    await uow.publish_many(events)
+    for worker in workers:
+        worker.events.clear()
+
+
 async def publish_events(uow: RegistryUnitOfWork, worker: Worker) -> None:
     """Publish (through the outbox) the contract events of the worker's new domain events."""
     for event in worker.events:

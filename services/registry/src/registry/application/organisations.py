@@ -118,8 +118,8 @@ async def _issue(uow: RegistryUnitOfWork, organisation: Organisation) -> NewApiK
     await uow.api_keys.add(
         key_id=key.key_id, organisation_id=organisation.id, role=issued.role, key_hash=key.key_hash
     )
-    await uow.audit("api_key.issued", "api_key", key.key_id, before=None,
-                    after={"organisation_id": organisation.id, "role": issued.role.value})  # fmt: skip
+    after = {"organisation_id": organisation.id, "role": issued.role.value}
+    await uow.audit("api_key.issued", "api_key", key.key_id, before=None, after=after)
     await _publish(uow, organisation, ApiKeyIssued(
         key_id=key.key_id, organisation_id=organisation.id, role=issued.role.value,
         key_hash=key.key_hash, occurred_at=datetime.now(UTC)))  # fmt: skip

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from registry.domain.worker import Language, Sex
+from registry.domain.worker import Consent, Language, Profile, Sex
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 E164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
@@ -59,6 +59,24 @@ class WorkerCreate(BaseModel):
     passport_number: PassportNumber
     passport_expiry: date
     consent: ConsentIn
+
+    def to_profile(self) -> Profile:
+        return Profile(
+            given_name=self.given_name,
+            family_name=self.family_name,
+            patronymic=self.patronymic,
+            date_of_birth=self.date_of_birth,
+            sex=self.sex,
+            region=self.region,
+            phone=self.phone,
+            email=self.email,
+            preferred_language=self.preferred_language,
+            passport_number=self.passport_number,
+            passport_expiry=self.passport_expiry,
+        )
+
+    def to_consent(self) -> Consent:
+        return Consent(self.consent.given_at, self.consent.text_version)
 
 
 class WorkerPublic(BaseModel):

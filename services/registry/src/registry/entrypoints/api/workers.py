@@ -13,7 +13,7 @@ from registry.application import handlers
 from registry.application.commands import RegisterWorker
 from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.domain.errors import WorkerNotFound
-from registry.domain.worker import Consent, Profile, Stage, Worker
+from registry.domain.worker import Stage, Worker
 from registry.entrypoints.api.dependencies import UnitOfWorkFactory
 from registry.entrypoints.api.schemas import WorkerCreate, WorkerPublic
 from servicekit.access import Principal
@@ -48,7 +48,7 @@ async def register_worker(
     unit_of_work: UnitOfWorkFactory,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    command = RegisterWorker(iin=body.iin, profile=profile_of(body), consent=consent_of(body))
+    command = RegisterWorker(iin=body.iin, profile=body.to_profile(), consent=body.to_consent())
 
     async def produce(uow: RegistryUnitOfWork) -> Answer:
         worker = await handlers.register_worker(uow, command)
@@ -110,26 +110,6 @@ async def get_worker(
 def scope_of(principal: Principal) -> UUID | None:
     """The organisation whose workers the caller sees; None: every worker."""
     return None if principal.reads_everything else principal.organisation_id
-
-
-def profile_of(body: WorkerCreate) -> Profile:
-    return Profile(
-        given_name=body.given_name,
-        family_name=body.family_name,
-        patronymic=body.patronymic,
-        date_of_birth=body.date_of_birth,
-        sex=body.sex,
-        region=body.region,
-        phone=body.phone,
-        email=body.email,
-        preferred_language=body.preferred_language,
-        passport_number=body.passport_number,
-        passport_expiry=body.passport_expiry,
-    )
-
-
-def consent_of(body: WorkerCreate) -> Consent:
-    return Consent(body.consent.given_at, body.consent.text_version)
 
 
 def public(worker: Worker) -> WorkerPublic:

@@ -1,0 +1,116 @@
+"""Bulk registration: every row validated on its own; valid rows registered together, each
+invalid row reported with its row number and field. All in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID
+
+from registry.application.commands import RegisterWorker
+from registry.application.handlers import recruiting_organisation
+from registry.application.integration import publish_events_of_many
+from registry.application.unit_of_work import RegistryUnitOfWork
+from registry.domain.errors import DomainError
+from registry.domain.iin import IIN, InvalidIIN
+from registry.domain.worker import Worker
+
+MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str | None
+    message: str
+    existing_worker_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """One parsed row: a command, or the errors that kept it from being one."""
+
+    row: int
+    command: RegisterWorker | None
+    errors: Sequence[RowError] = ()
+
+
+@dataclass
+class BulkResult:
+    registered: list[tuple[int, UUID]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+async def register_workers(uow: RegistryUnitOfWork, rows: Sequence[BulkRow]) -> BulkResult:
+    now = datetime.now(UTC)
+    organisation = await recruiting_organisation(uow, now)
+    result = BulkResult()
+    candidates: dict[str, tuple[int, Worker]] = {}
+    for row in rows:
+        if row.command is None:
+            result.errors.extend(row.errors)
+            continue
+        outcome = _worker_of(row.row, row.command, organisation.id, now)
+        if isinstance(outcome, RowError):
+            result.errors.append(outcome)
+        elif outcome.iin.value in candidates:
+            first = candidates[outcome.iin.value][0]
+            result.errors.append(RowError(row.row, "iin", f"the same IIN is in row {first}"))
+        else:
+            candidates[outcome.iin.value] = (row.row, outcome)
+    await _register(uow, candidates, result)
+    result.errors.sort(key=lambda error: error.row)
+    result.registered.sort()
+    return result
+
+
+async def _register(
+    uow: RegistryUnitOfWork, candidates: dict[str, tuple[int, Worker]], result: BulkResult
+) -> None:
+    existing = await uow.workers.ids_by_iin(list(candidates))
+    for iin, worker_id in existing.items():
+        row = candidates.pop(iin)[0]
+        result.errors.append(_duplicate(row, worker_id))
+    inserted = await uow.workers.add_many([worker for _, worker in candidates.values()])
+    workers = [worker for _, worker in candidates.values() if worker.id in inserted]
+    for row, worker in candidates.values():
+        if worker.id in inserted:
+            result.registered.append((row, worker.id))
+        else:  # registered by someone else since we looked
+            found = await uow.workers.id_by_iin(worker.iin)
+            result.errors.append(_duplicate(row, found or worker.id))
+    if not workers:
+        return
+    organisation_id = workers[0].organisation_id
+    await uow.workers.grant_access_many([w.id for w in workers], organisation_id, "registered")
+    await uow.audit_many("worker.registered", "worker", [
+        (w.id, None, {"organisation_id": organisation_id, "stage": w.stage.value})
+        for w in workers
+    ])  # fmt: skip
+    await publish_events_of_many(uow, workers)
+
+
+def _worker_of(
+    row: int, command: RegisterWorker, organisation_id: UUID, now: datetime
+) -> Worker | RowError:
+    try:
+        iin = IIN.parse(command.iin)
+    except InvalidIIN as error:
+        return RowError(row, "iin", str(error))
+    try:
+        return Worker.register(
+            worker_id=uuid.uuid4(),
+            iin=iin,
+            organisation_id=organisation_id,
+            profile=command.profile,
+            consent=command.consent,
+            now=now,
+        )
+    except DomainError as error:
+        return RowError(row, error.field, str(error))
+
+
+def _duplicate(row: int, worker_id: UUID) -> RowError:
+    return RowError(row, "iin", "a worker with this IIN is registered already", worker_id)

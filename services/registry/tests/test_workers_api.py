@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from registry_support import Tenants, new_iin, outbox_types, worker_body

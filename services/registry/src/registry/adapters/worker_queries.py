@@ -8,7 +8,7 @@ from uuid import UUID
 
 import asyncpg
 
-from registry.adapters.worker_repository import COLUMNS, to_worker
+from registry.adapters.worker_repository import SELECT_COLUMNS, to_worker
 from registry.domain.worker import Worker
 
 _VISIBLE = """
@@ -32,7 +32,7 @@ async def visible_worker(
 ) -> Worker | None:
     """The worker, if ``scope`` (an organisation; None: everything) may see it."""
     row = await conn.fetchrow(
-        f"SELECT {COLUMNS} FROM worker WHERE id = $2 AND {_VISIBLE}", scope, worker_id
+        f"SELECT {SELECT_COLUMNS} FROM worker WHERE id = $2 AND {_VISIBLE}", scope, worker_id
     )
     return to_worker(row) if row else None
 
@@ -46,7 +46,7 @@ async def list_workers(
     limit: int,
 ) -> list[Worker]:
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM worker WHERE {_VISIBLE}"
+        f"SELECT {SELECT_COLUMNS} FROM worker WHERE {_VISIBLE}"
         " AND ($2::text IS NULL OR stage = $2) AND ($3::text IS NULL OR region = $3)"
         " AND ($4::uuid IS NULL OR organisation_id = $4) AND ($5::int IS NULL OR season = $5)"
         " AND ($6::text IS NULL OR iin = $6)"

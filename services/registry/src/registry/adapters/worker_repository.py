@@ -7,12 +7,15 @@ from uuid import UUID
 
 import asyncpg
 
+from registry.adapters import journey_codec
 from registry.domain.iin import IIN
 from registry.domain.worker import Consent, Language, Profile, Sex, Stage, Worker
 
 COLUMNS = """id, iin, organisation_id, given_name, family_name, patronymic, date_of_birth, sex,
 region, phone, email, preferred_language, passport_number, passport_expiry, consent_given_at,
 consent_text_version, stage, registered_at, version"""
+# What a read loads: the inserted columns, plus the journey written by later steps.
+SELECT_COLUMNS = COLUMNS + ", season, journey"
 
 
 class WorkerRepository:
@@ -79,9 +82,28 @@ class WorkerRepository:
             relation,
         )
 
-    async def get(self, worker_id: UUID) -> Worker | None:
-        row = await self._conn.fetchrow(f"SELECT {COLUMNS} FROM worker WHERE id = $1", worker_id)
+    async def get(self, worker_id: UUID, *, for_update: bool = False) -> Worker | None:
+        """The worker; ``for_update`` locks its row until the transaction ends, so that two
+        commands on one worker apply one after the other."""
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self._conn.fetchrow(
+            f"SELECT {SELECT_COLUMNS} FROM worker WHERE id = $1{lock}", worker_id
+        )
         return to_worker(row) if row else None
+
+    async def save(self, worker: Worker) -> None:
+        """Write back a loaded worker: its profile, stage, season and journey."""
+        p = worker.profile
+        await self._conn.execute(
+            "UPDATE worker SET given_name = $2, family_name = $3, patronymic = $4,"
+            " date_of_birth = $5, sex = $6, region = $7, phone = $8, email = $9,"
+            " preferred_language = $10, passport_number = $11, passport_expiry = $12,"
+            " stage = $13, season = $14, journey = $15::jsonb, version = version + 1"
+            " WHERE id = $1",
+            worker.id, p.given_name, p.family_name, p.patronymic, p.date_of_birth, p.sex.value,
+            p.region, p.phone, p.email, p.preferred_language.value, p.passport_number,
+            p.passport_expiry, worker.stage.value, worker.season, journey_codec.encode(worker),
+        )  # fmt: skip
 
     async def id_by_iin(self, iin: IIN) -> UUID | None:
         worker_id: UUID | None = await self._conn.fetchval(
@@ -148,6 +170,7 @@ def to_worker(row: asyncpg.Record) -> Worker:
         passport_number=row["passport_number"],
         passport_expiry=row["passport_expiry"],
     )
+    journey = journey_codec.decode(row["journey"])
     return Worker(
         id=row["id"],
         iin=IIN(row["iin"].strip()),
@@ -157,4 +180,16 @@ def to_worker(row: asyncpg.Record) -> Worker:
         registered_at=row["registered_at"],
         stage=Stage(row["stage"]),
         version=row["version"],
+        season=row["season"],
+        screenings=journey.screenings,
+        orientations=journey.orientations,
+        placements=journey.placements,
+        visa_cases=journey.visa_cases,
+        trips=journey.trips,
+        uk_stays=journey.uk_stays,
+        welfare_checks=journey.welfare_checks,
+        grievances=journey.grievances,
+        fees=journey.fees,
+        withdrawals=journey.withdrawals,
+        overstay_flagged_seasons=set(journey.overstay_flagged_seasons),
     )

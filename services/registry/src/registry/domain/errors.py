@@ -72,8 +72,8 @@ class IllegalTransition(DomainError):
 
 
 class PlacementNotFound(DomainError):
-    def __init__(self, placement_id: UUID) -> None:
-        super().__init__(f"no pending placement offer {placement_id}", field="placement_id")
+    def __init__(self, placement_id: UUID, what: str = "placement") -> None:
+        super().__init__(f"the worker has no {what} {placement_id}", field="placement_id")
         self.placement_id = placement_id
 
 

@@ -1,71 +1,50 @@
-"""The worker aggregate: who the worker is and where the journey stands. No I/O here."""
+"""The worker aggregate: who the worker is and where the journey stands. No I/O here.
+
+The root holds the state; the journey's steps come from mixins, one module per part of the
+journey (see worker_state.py). Children are plain frozen dataclasses a repository can persist.
+Each step checks the transition table first, then its data, and only then changes anything,
+recording exactly one domain event in ``events``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from uuid import UUID
 
 from registry.domain import events
 from registry.domain.errors import InvalidWorkerData
+from registry.domain.fees import FeeReport
+from registry.domain.grievance import Grievance
 from registry.domain.iin import IIN
+from registry.domain.journey import Stage, Withdrawal
+from registry.domain.orientation import OrientationRecord
+from registry.domain.placement import Placement
+from registry.domain.profile import Consent, Language, Profile, Sex
+from registry.domain.screening import Screening, UkStay
+from registry.domain.travel import Trip
+from registry.domain.visa import VisaCase
+from registry.domain.welfare import WelfareCheck
+from registry.domain.worker_abroad import AbroadSteps
+from registry.domain.worker_compliance import ComplianceSteps
+from registry.domain.worker_preparation import PreparationSteps
+from registry.domain.worker_visa import VisaSteps
+
+__all__ = ["Consent", "Language", "Profile", "Sex", "Stage", "Worker"]
 
 
-class Stage(StrEnum):
-    REGISTERED = "registered"
-    SCREENED = "screened"
-    ORIENTED = "oriented"
-    MATCHED = "matched"
-    VISA_GRANTED = "visa_granted"
-    VISA_REFUSED = "visa_refused"
-    DEPARTED = "departed"
-    ARRIVED = "arrived"
-    CONTRACT_ENDED = "contract_ended"
-    RETURNED = "returned"
-    WITHDRAWN = "withdrawn"
-
-
-class Sex(StrEnum):
-    MALE = "male"
-    FEMALE = "female"
-
-
-class Language(StrEnum):
-    KAZAKH = "kk"
-    RUSSIAN = "ru"
-    ENGLISH = "en"
-
-
-@dataclass(frozen=True)
-class Consent:
-    """Consent to data processing: when it was given and which text the worker agreed to."""
-
-    given_at: datetime
-    text_version: str
-
-
-@dataclass(frozen=True)
-class Profile:
-    given_name: str
-    family_name: str
-    patronymic: str | None
-    date_of_birth: date
-    sex: Sex
-    region: str
-    phone: str | None
-    email: str | None
-    preferred_language: Language
-    passport_number: str
-    passport_expiry: date
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.given_name, self.patronymic, self.family_name) if p)
+_PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
+# Changes the journey's consumers see, and changes only the notifications service needs.
+_SHARED_FIELDS = frozenset(
+    {"region", "sex", "date_of_birth", "preferred_language", "passport_expiry"}
+)
+_CONTACT_FIELDS = frozenset(
+    {"given_name", "family_name", "patronymic", "phone", "email", "preferred_language"}
+)
 
 
 @dataclass
-class Worker:
+class Worker(PreparationSteps, VisaSteps, AbroadSteps, ComplianceSteps):
     id: UUID
     iin: IIN
     organisation_id: UUID
@@ -74,6 +53,18 @@ class Worker:
     registered_at: datetime
     stage: Stage = Stage.REGISTERED
     version: int = 0
+    season: int | None = None
+    screenings: list[Screening] = field(default_factory=list)
+    orientations: list[OrientationRecord] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    visa_cases: list[VisaCase] = field(default_factory=list)
+    trips: list[Trip] = field(default_factory=list)
+    uk_stays: list[UkStay] = field(default_factory=list)
+    welfare_checks: list[WelfareCheck] = field(default_factory=list)
+    grievances: list[Grievance] = field(default_factory=list)
+    fees: list[FeeReport] = field(default_factory=list)
+    withdrawals: list[Withdrawal] = field(default_factory=list)
+    overstay_flagged_seasons: set[int] = field(default_factory=set)
     events: list[events.DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
@@ -94,6 +85,30 @@ class Worker:
         worker = cls(worker_id, iin, organisation_id, profile, consent, registered_at=now)
         worker.events.append(events.WorkerRegistered(worker_id, now))
         return worker
+
+    def update_profile(self, profile: Profile, now: datetime) -> list[str]:
+        """Replace the profile; returns the names of the fields that changed."""
+        if profile.date_of_birth >= now.date():
+            raise InvalidWorkerData("the date of birth must be in the past", field="date_of_birth")
+        if profile.phone is None and profile.email is None:
+            raise InvalidWorkerData("a phone number or an e-mail address is needed", field="phone")
+        changed = [
+            name
+            for name in _PROFILE_FIELDS
+            if getattr(profile, name) != getattr(self.profile, name)
+        ]
+        if not changed:
+            return []
+        self.profile = profile
+        self.events.append(
+            events.WorkerProfileUpdated(
+                self.id,
+                now,
+                profile_fields=tuple(f for f in changed if f in _SHARED_FIELDS),
+                contact_changed=any(f in _CONTACT_FIELDS for f in changed),
+            )
+        )
+        return changed
 
     def warnings(self) -> list[str]:
         """Things worth checking that do not stop registration."""

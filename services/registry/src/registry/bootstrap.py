@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from contracts.asyncapi import asyncapi_document
 from contracts.topics import REGISTRY
+from registry.application.overstay import overstay_checks
 from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.config import RegistrySettings
 from registry.entrypoints.admin_cli import ADMIN_COMMAND
@@ -39,6 +40,7 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition[Re
         asyncapi=lambda: asyncapi_document(REGISTRY),
         app_setup=(install_domain_error_handler,),
         commands=(ADMIN_COMMAND,),
+        background_jobs=(overstay_checks,),
     )
 
 

@@ -111,6 +111,13 @@ class WorkerRepository:
         )
         return worker_id
 
+    async def ids_abroad(self) -> list[UUID]:
+        """Workers who departed and have not returned (the overstay check's candidates)."""
+        rows = await self._conn.fetch(
+            "SELECT id FROM worker WHERE stage IN ('departed', 'arrived', 'contract_ended')"
+        )
+        return [row["id"] for row in rows]
+
     async def grant_access(self, worker_id: UUID, organisation_id: UUID, relation: str) -> None:
         await self._conn.execute(
             "INSERT INTO worker_access (worker_id, organisation_id, relation)"
@@ -118,29 +125,6 @@ class WorkerRepository:
             worker_id,
             organisation_id,
             relation,
-        )
-
-    async def record_visa_decision(
-        self,
-        *,
-        case_id: UUID,
-        worker_id: UUID,
-        status: str,
-        visa_start: object,
-        visa_end: object,
-        decided_at: object,
-    ) -> None:
-        await self._conn.execute(
-            "INSERT INTO worker_visa (case_id, worker_id, status, visa_start, visa_end, decided_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id) DO UPDATE SET"
-            " status = EXCLUDED.status, visa_start = EXCLUDED.visa_start,"
-            " visa_end = EXCLUDED.visa_end, decided_at = EXCLUDED.decided_at",
-            case_id,
-            worker_id,
-            status,
-            visa_start,
-            visa_end,
-            decided_at,
         )
 
 

@@ -76,6 +76,9 @@ async def run_stack(options: StackOptions) -> int:
                 say("Interrupted during start-up.")
                 return 130
             say(describe(stack))
+            admin_key = await stack.first_admin_key()
+            if admin_key:
+                say("A first admin organisation and API key were created:\n" + admin_key)
             return await _watch(stack, stop)
         except StackError as error:
             print(f"Start-up failed: {error}", file=sys.stderr, flush=True)

@@ -160,6 +160,19 @@ class Stack:
         if code != 0:
             raise StackError(self._failure(spec, process, f"migrate exited with code {code}"))
 
+    async def first_admin_key(self) -> str | None:
+        """On a fresh database, the registry's first admin key (its CLI prints it once), so that
+        a developer can call the APIs at once; None when an admin exists already."""
+        spec = next((s for s in self.specs if s.name == "registry"), None)
+        if spec is None:
+            return None
+        argv = [self.options.python, "-m", "registry", "admin", "bootstrap"]
+        result = await asyncio.to_thread(
+            subprocess.run, argv, env=self.envs[spec.name], capture_output=True, text=True,
+            timeout=60, check=False,
+        )  # fmt: skip
+        return result.stdout.strip() if result.returncode == 0 else None
+
     async def _wait_ready(self, spec: ServiceSpec) -> None:
         process = self.processes[spec.name]
         env = self.envs[spec.name]

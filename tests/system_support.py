@@ -21,6 +21,7 @@ class RunningSystem:
     urls: dict[str, str]
     databases: dict[str, str]
     log_dir: Path
+    admin_key: str | None = None
 
     def client(self, service: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.urls[service], timeout=30, trust_env=False)
@@ -32,6 +33,26 @@ class RunningSystem:
             return list(await conn.fetch(sql, *args))
         finally:
             await conn.close()
+
+
+async def lmc_key(system: RunningSystem) -> str:
+    """An API key of a new Labour Mobility Centre, made through the registry's API with the
+    stack's first admin key."""
+    if system.admin_key is None:
+        printed = await system.stack.first_admin_key()
+        assert printed, "the registry's first admin key was not created"
+        system.admin_key = printed.split("api key:")[1].split()[0]
+    admin = {"Authorization": f"Bearer {system.admin_key}"}
+    async with system.client("registry") as registry:
+        created = await registry.post(
+            "/v1/organisations",
+            json={"name": "Shymkent LMC", "kind": "lmc", "region": "Shymkent"},
+            headers=admin,
+        )
+        organisation_id = created.json()["id"]
+        key = await registry.post(f"/v1/organisations/{organisation_id}/api-keys", headers=admin)
+    secret: str = key.json()["api_key"]
+    return secret
 
 
 def valid_iin(birth: str = "010305", century_sex: str = "6") -> str:

@@ -6,15 +6,15 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from system_support import RunningSystem, valid_iin
+from system_support import RunningSystem, lmc_key, valid_iin
 
+from servicekit.access import hash_key
 from servicekit.testing.support import wait_until
 
 
-def registration(organisation_id: str, region: str, iin: str) -> dict[str, object]:
+def registration(region: str, iin: str) -> dict[str, object]:
     return {
         "iin": iin,
-        "organisation_id": organisation_id,
         "given_name": "Dana",
         "family_name": "Example",
         "date_of_birth": "2001-03-05",
@@ -32,11 +32,12 @@ async def test_a_registration_reaches_visa_notifications_and_reporting(
     system: RunningSystem,
 ) -> None:
     region = f"Turkistan-{uuid.uuid4().hex[:6]}"
+    key = await lmc_key(system)
     async with system.client("registry") as registry:
         response = await registry.post(
             "/v1/workers",
-            json=registration(str(uuid.uuid4()), region, valid_iin()),
-            headers={"X-Correlation-ID": "skeleton-test"},
+            json=registration(region, valid_iin()),
+            headers={"X-Correlation-ID": "skeleton-test", "Authorization": f"Bearer {key}"},
         )
     assert response.status_code == 201, response.text
     worker_id = uuid.UUID(response.json()["id"])
@@ -60,6 +61,16 @@ async def test_a_registration_reaches_visa_notifications_and_reporting(
             ).json()
         return bool(figures == [{"region": region, "year": _this_year(), "workers": 1}])
 
+    async def keys_replicated() -> bool:
+        for service in ("visa", "notifications", "reporting"):
+            rows = await system.query(
+                service, "SELECT 1 FROM api_key WHERE key_hash = $1", hash_key(key)
+            )
+            if not rows:
+                return False
+        return True
+
+    await wait_until(keys_replicated, timeout=60)
     await wait_until(visa_knows, timeout=60)
     await wait_until(notifications_can_reach, timeout=60)
     await wait_until(reporting_counts, timeout=60)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from datetime import UTC, datetime
 
 from kit_support import (
     KitDatabase,
@@ -14,7 +16,11 @@ from kit_support import (
     thing,
 )
 
+from contracts.base import IntegrationEvent
 from contracts.envelope import CloudEvent
+from contracts.events.organisation import ApiKeyIssued, ApiKeyRevoked
+from servicekit.access import ApiKeyStore, Role, issue_key
+from servicekit.access.replication import replicate_api_keys
 from servicekit.inbox import Outcome
 from servicekit.messaging import EventRouter, ReceivedRecord
 from servicekit.unit_of_work import UnitOfWork
@@ -161,3 +167,30 @@ async def test_a_replayed_dead_letter_applies_once_the_cause_is_fixed(
     assert await applications(kit_db.pool) == [("w-1", 1)]
     assert await kit_db.pool.fetchval("SELECT status FROM dead_letter") == "replayed"
     assert await processor.process(record) is Outcome.DUPLICATE
+
+
+async def test_api_keys_are_replicated_from_the_registrys_events(kit_db: KitDatabase) -> None:
+    router: EventRouter[UnitOfWork] = replicate_api_keys(EventRouter())
+    processor = make_processor("visa", kit_db.pool, router=router)
+    key, organisation_id = issue_key(), uuid.uuid4()
+    now = datetime.now(UTC)
+    issued = ApiKeyIssued(
+        key_id=key.key_id, organisation_id=organisation_id, role="operator",
+        key_hash=key.key_hash, occurred_at=now,
+    )  # fmt: skip
+    revoked = ApiKeyRevoked(key_id=key.key_id, organisation_id=organisation_id, occurred_at=now)
+    store = ApiKeyStore(kit_db.pool)
+
+    await processor.process(as_record(about(issued, organisation_id), TOPIC, version=1))
+    principal = await store.principal_for(key.key_hash)
+    await processor.process(as_record(about(revoked, organisation_id), TOPIC, version=2))
+
+    assert principal is not None
+    assert (principal.organisation_id, principal.role) == (organisation_id, Role.OPERATOR)
+    assert await store.principal_for(key.key_hash) is None
+
+
+def about(event: IntegrationEvent, organisation_id: uuid.UUID) -> CloudEvent:
+    """``event`` in its envelope, as the registry publishes organisation events."""
+    key = str(organisation_id)
+    return CloudEvent.create(event, source="/sws/registry", subject=key, key=key)

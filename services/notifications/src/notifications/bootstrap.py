@@ -11,6 +11,8 @@ from contracts.topics import NOTIFICATIONS
 from notifications.application.unit_of_work import NotificationsUnitOfWork
 from notifications.config import NotificationsSettings
 from notifications.entrypoints.consumers.contacts import router as contacts
+from servicekit.access.replication import replicate_api_keys
+from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
 from servicekit.service import (
     ServiceDefinition,
@@ -30,7 +32,7 @@ def definition(
         settings=settings or NotificationsSettings(),
         migrations=MigrationSource(NOTIFICATIONS, resources.files("notifications.migrations")),
         unit_of_work=NotificationsUnitOfWork,
-        router=contacts,
+        router=replicate_api_keys(EventRouter[NotificationsUnitOfWork]().include(contacts)),
         consumes=consumed_topics(NOTIFICATIONS),
         produces=produced_topics(NOTIFICATIONS),
         asyncapi=lambda: asyncapi_document(NOTIFICATIONS),

@@ -15,6 +15,7 @@ from registry.entrypoints.admin_cli import ADMIN_COMMAND
 from registry.entrypoints.api import bulk, organisations, workers
 from registry.entrypoints.api.errors import install_domain_error_handler
 from registry.entrypoints.consumers.visa_decisions import router as visa_decisions
+from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
 from servicekit.service import (
     ServiceDefinition,
@@ -32,7 +33,7 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition[Re
         settings=settings or RegistrySettings(),
         migrations=MigrationSource(REGISTRY, resources.files("registry.migrations")),
         unit_of_work=RegistryUnitOfWork,
-        router=visa_decisions,
+        router=EventRouter[RegistryUnitOfWork]().include(visa_decisions),
         consumes=consumed_topics(REGISTRY),
         produces=produced_topics(REGISTRY),
         api_routers=(bulk.router, workers.router, organisations.router),

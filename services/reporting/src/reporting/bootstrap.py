@@ -12,6 +12,8 @@ from reporting.application.unit_of_work import ReportingUnitOfWork
 from reporting.config import ReportingSettings
 from reporting.entrypoints.api import statistics
 from reporting.projections.registrations import router as registrations
+from servicekit.access.replication import replicate_api_keys
+from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
 from servicekit.service import (
     ServiceDefinition,
@@ -28,7 +30,7 @@ def definition(settings: ReportingSettings | None = None) -> ServiceDefinition[R
         settings=settings or ReportingSettings(),
         migrations=MigrationSource(REPORTING, resources.files("reporting.migrations")),
         unit_of_work=ReportingUnitOfWork,
-        router=registrations,
+        router=replicate_api_keys(EventRouter[ReportingUnitOfWork]().include(registrations)),
         consumes=consumed_topics(REPORTING),
         api_routers=(statistics.router,),
         asyncapi=lambda: asyncapi_document(REPORTING),

@@ -8,6 +8,8 @@ from fastapi import FastAPI
 
 from contracts.asyncapi import asyncapi_document
 from contracts.topics import VISA
+from servicekit.access.replication import replicate_api_keys
+from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
 from servicekit.service import (
     ServiceDefinition,
@@ -28,7 +30,7 @@ def definition(settings: VisaSettings | None = None) -> ServiceDefinition[VisaUn
         settings=settings or VisaSettings(),
         migrations=MigrationSource(VISA, resources.files("visa.migrations")),
         unit_of_work=VisaUnitOfWork,
-        router=registry_events,
+        router=replicate_api_keys(EventRouter[VisaUnitOfWork]().include(registry_events)),
         consumes=consumed_topics(VISA),
         produces=produced_topics(VISA),
         asyncapi=lambda: asyncapi_document(VISA),

@@ -34,6 +34,12 @@ class EventRouter(Generic[U]):
             raise ValueError(f"{model.event_type()} already has a handler")
         self._routes[model.event_type()] = (model, handler)
 
+    def include(self, other: EventRouter[U]) -> EventRouter[U]:
+        """Add every route of ``other`` (a service composes its routing table from modules)."""
+        for model, handler in other._routes.values():
+            self.add(model, handler)
+        return self
+
     def handles(self, event_type: str) -> bool:
         return event_type in self._routes
 

@@ -4,10 +4,12 @@ services as real processes (the embedded stack), started once per test session."
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
+from otlp_receiver import OtlpReceiver
 from system_support import RunningSystem
 
 from servicekit.embedded.probe import free_port
@@ -24,12 +26,24 @@ FAST_SETTINGS = {
 }
 
 
+@pytest.fixture(scope="session")
+def otlp_receiver() -> Iterator[OtlpReceiver]:
+    """Where every service of the system exports its traces."""
+    receiver = OtlpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def system(
-    create_database: Callable[..., Awaitable[str]], tmp_path_factory: object
+    create_database: Callable[..., Awaitable[str]],
+    tmp_path_factory: object,
+    otlp_receiver: OtlpReceiver,
 ) -> AsyncIterator[RunningSystem]:
     work = Path(tmp_path_factory.mktemp("system"))  # type: ignore[attr-defined]
     environ = dict(os.environ) | FAST_SETTINGS
+    environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp_receiver.endpoint
+    environ["OTEL_BSP_SCHEDULE_DELAY"] = "200"  # export spans promptly
     databases = {}
     for name in SERVICE_NAMES:
         databases[name] = await create_database(prefix=f"e2e_{name}")

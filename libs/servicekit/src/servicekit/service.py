@@ -167,7 +167,7 @@ class Runtime(Generic[U]):
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             acks="all",
-            logger=logging.getLogger("faststream"),
+            logger=logging.getLogger("sws.broker"),
             log_level=logging.DEBUG,
         )
         if self.definition.consumes:

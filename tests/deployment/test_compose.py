@@ -26,13 +26,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml  # type: ignore[import-untyped]
+from deployment.service_settings import SETTINGS, default_port, setting_names
 
 from contracts.topics import SERVICES, all_topic_names
-from notifications.config import NotificationsSettings
-from registry.config import RegistrySettings
-from reporting.config import ReportingSettings
-from servicekit.settings import ServiceSettings
-from visa.config import VisaSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -40,12 +36,6 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 DEPLOY_README = ROOT / "deploy" / "README.md"
 POSTGRES_INIT_SCRIPT = ROOT / "deploy" / "compose" / "postgres-init" / "10-service-databases.sh"
 
-SETTINGS: dict[str, type[ServiceSettings]] = {
-    "registry": RegistrySettings,
-    "visa": VisaSettings,
-    "notifications": NotificationsSettings,
-    "reporting": ReportingSettings,
-}
 # Variables that must be set for every service whatever their defaults say: where to reach the
 # database, the broker and the collector, and what a container must bind and answer on.
 REQUIRED_VARIABLES = (
@@ -69,15 +59,6 @@ INFRASTRUCTURE_IMAGES = {
 RUNTIME_BASE_IMAGE = "python:3.11-slim"
 # Variables docker-compose.yml interpolates; unset in the checks, so the defaults are checked.
 COMPOSE_VARIABLES = re.compile(r"^(COMPOSE_.*|DOCKER_.*|SWS_IMAGE_TAG|LOG_LEVEL|.*_PASSWORD)$")
-
-
-def default_port(service: str) -> int:
-    return SETTINGS[service].model_fields["http_port"].default  # type: ignore[no-any-return]
-
-
-def setting_names(service: str) -> set[str]:
-    """The environment variables a service's settings class reads (field names, upper-cased)."""
-    return {name.upper() for name in SETTINGS[service].model_fields}
 
 
 # ---- Compose file: loading and interpolation ------------------------------------------------

@@ -194,3 +194,19 @@ def about(event: IntegrationEvent, organisation_id: uuid.UUID) -> CloudEvent:
     """``event`` in its envelope, as the registry publishes organisation events."""
     key = str(organisation_id)
     return CloudEvent.create(event, source="/sws/registry", subject=key, key=key)
+
+
+async def test_released_parked_events_apply_in_order_when_a_version_never_comes(
+    kit_db: KitDatabase,
+) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    await processor.process(as_record(thing("w-9", 1), TOPIC, version=1))
+    await processor.process(as_record(thing("w-9", 4), TOPIC, version=4))
+    await processor.process(as_record(thing("w-9", 3), TOPIC, version=3))
+
+    assert await processor.release_parked(TOPIC, "w-9") == 3
+
+    assert await applications(kit_db.pool) == [("w-9", 1), ("w-9", 3), ("w-9", 4)]
+    assert await processor.release_parked(TOPIC, "w-9") is None
+    late = await processor.process(as_record(thing("w-9", 2), TOPIC, version=2))
+    assert late is Outcome.OLD_VERSION, "the skipped version stays skipped"

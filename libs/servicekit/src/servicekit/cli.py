@@ -43,6 +43,13 @@ def _parser(definition: ServiceDefinition[Any]) -> argparse.ArgumentParser:
     outbox.add_parser("status", help="pending and kept rows")
     republish = outbox.add_parser("republish", help="publish kept rows again (refill a broker)")
     republish.add_argument("--since", type=datetime.fromisoformat, default=None)
+    inbox = commands.add_parser("inbox", help="inbox commands").add_subparsers(
+        dest="action", required=True
+    )
+    inbox.add_parser("parked", help="events waiting for a missing earlier version")
+    release = inbox.add_parser("release", help="stop waiting: apply a stream's parked events")
+    release.add_argument("topic")
+    release.add_argument("subject")
     dead = commands.add_parser("dead-letters", help="dead-letter commands").add_subparsers(
         dest="action", required=True
     )
@@ -78,6 +85,8 @@ async def _run_command(definition: ServiceDefinition[Any], args: argparse.Namesp
             return await _outbox(runtime, args)
         if args.command == "dead-letters":
             return await _dead_letters(runtime, args)
+        if args.command == "inbox":
+            return await _inbox(runtime, args)
         command = next(c for c in definition.commands if c.name == args.command)
         return await command.run(runtime, args)
     finally:
@@ -127,6 +136,17 @@ async def _dead_letters(runtime: Runtime[Any], args: argparse.Namespace) -> int:
     if failed:
         print(f"failed again (see 'dead-letters list'): {failed}", file=sys.stderr)
     return 1 if failed else 0
+
+
+async def _inbox(runtime: Runtime[Any], args: argparse.Namespace) -> int:
+    if args.action == "release":
+        first = await runtime.processor.release_parked(args.topic, args.subject)
+        print("nothing parked there" if first is None else f"applied from version {first} on")
+        return 0 if first is not None else 1
+    async with runtime.pool.acquire() as conn:
+        for row in await runtime.inbox.parked_streams(conn):
+            print(json.dumps(dict(row), default=str))
+    return 0
 
 
 def _summary(letter: Any) -> dict[str, Any]:

@@ -47,7 +47,7 @@ from servicekit.messaging.lag import sample_lag
 from servicekit.migrations import MigrationSource, apply_migrations, kit_migrations
 from servicekit.outbox import KafkaRecordPublisher, OutboxRelay, OutboxWriter, RelayConfig
 from servicekit.settings import ServiceSettings
-from servicekit.telemetry import configure_telemetry
+from servicekit.telemetry import configure_telemetry, metrics
 from servicekit.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -179,9 +179,21 @@ class Runtime(Generic[U]):
         self.spawn(self.relay.run(), "outbox relay")
         if self.subscriber is not None:
             self.spawn(sample_lag(self.definition.name, self.subscriber), "consumer lag")
+            self.spawn(self._sample_parked(), "parked events")
         self.spawn(self._prune_idempotency_records(), "idempotency pruning")
         for job in self.definition.background_jobs:
             self.spawn(job(self), getattr(job, "__name__", "background job"))
+
+    async def _sample_parked(self) -> None:
+        """Keep ``inbox_parked`` current: events waiting for a missing version (alerted on)."""
+        while True:
+            try:
+                async with self.pool.acquire() as conn:
+                    parked = await self.inbox.parked_count(conn)
+                metrics.INBOX_PARKED.labels(self.definition.name).set(parked)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.debug("could not count parked events: %r", error)
+            await asyncio.sleep(30)
 
     async def _prune_idempotency_records(self) -> None:
         while True:

@@ -138,6 +138,40 @@ class Inbox:
         key = row["partition_key"].encode() if row["partition_key"] is not None else None
         return ParkedEvent(topic, from_kafka(key, row["payload"], headers))
 
+    async def parked_streams(self, conn: asyncpg.Connection) -> list[asyncpg.Record]:
+        """Streams holding parked events: topic, subject, last applied version, parked versions."""
+        rows = await conn.fetch(
+            "SELECT p.topic, p.subject, coalesce(s.version, 0) AS applied,"
+            " array_agg(p.version ORDER BY p.version) AS parked, min(p.parked_at) AS since"
+            " FROM inbox_parked p LEFT JOIN inbox_stream s USING (consumer, topic, subject)"
+            " WHERE p.consumer = $1 GROUP BY p.topic, p.subject, s.version ORDER BY since",
+            self.consumer,
+        )
+        return list(rows)
+
+    async def skip_gap(self, conn: asyncpg.Connection, topic: str, subject: str) -> int | None:
+        """Give up waiting for the missing versions: move the stream to just before its first
+        parked event (returns that version), so the parked events can be applied."""
+        first: int | None = await conn.fetchval(
+            "SELECT min(version) FROM inbox_parked WHERE consumer = $1 AND topic = $2"
+            " AND subject = $3",
+            self.consumer,
+            topic,
+            subject,
+        )
+        if first is None:
+            return None
+        await conn.execute(
+            "INSERT INTO inbox_stream (consumer, topic, subject, version) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (consumer, topic, subject) DO UPDATE SET version = EXCLUDED.version,"
+            " updated_at = now()",
+            self.consumer,
+            topic,
+            subject,
+            first - 1,
+        )
+        return first
+
     async def parked_count(self, conn: asyncpg.Connection) -> int:
         count: int = await conn.fetchval(
             "SELECT count(*) FROM inbox_parked WHERE consumer = $1", self.consumer

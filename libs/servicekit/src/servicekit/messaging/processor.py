@@ -190,6 +190,15 @@ class EventProcessor(Generic[U]):
                 log.warning("cannot store dead letter yet: %r", infrastructure_error)
                 await asyncio.sleep(self._backoff(failures, self.config.max_infrastructure_backoff))
 
+    async def release_parked(self, topic: str, subject: str) -> int | None:
+        """Stop waiting for a missing version of (topic, subject): apply its parked events in
+        order from the first one. Returns the first version applied (None: nothing parked)."""
+        async with self._unit_of_work(None) as uow:
+            first = await self._inbox.skip_gap(uow.conn, topic, subject)
+        if first is not None:
+            await self._drain_parked(topic, subject)
+        return first
+
     async def replay(self, dead_letter_id: int) -> bool:
         """Apply a dead letter again (ignoring version order: it was skipped on purpose);
         returns True when it applied, False when it failed again (the error is kept)."""

@@ -16,11 +16,11 @@ OUR_PACKAGES = ("sws-servicekit", "sws-contracts", "sws-registry", "sws-visa",
 
 
 def pins() -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for line in (ROOT / "constraints.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, version = line.split("==")
-            found[canonicalize_name(name)] = version.strip()
+            found[str(canonicalize_name(name))] = version.strip()
     return found
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml  # type: ignore[import-untyped]
+import yaml
 from deployment.service_settings import SETTINGS, default_port, setting_names
 
 from contracts.topics import SERVICES, all_topic_names

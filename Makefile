@@ -8,15 +8,16 @@ STAMP := $(VENV)/.installed
 PYPROJECTS := $(wildcard pyproject.toml */pyproject.toml */*/pyproject.toml)
 # mypy runs once per project: test directories on mypy_path each have a conftest.py, which
 # would clash in one run. It refuses a directory without Python files, so those are skipped.
-TYPED_DIRS = $(shell for d in libs/* contracts services/* tests; do \
+TYPED_DIRS = $(shell for d in libs/* contracts services/* tests bench; do \
 	[ -n "$$(find $$d -name '*.py' -print -quit 2>/dev/null)" ] && echo $$d; done)
 
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 BROKER_ARGS ?=
+BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run run-durable test lint fmt generate broker topics clean distclean
+.PHONY: help install run run-durable test lint fmt generate bench broker topics clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' \
@@ -54,6 +55,9 @@ fmt: install ## Format the code and apply ruff's safe fixes
 
 generate: install ## Regenerate the committed JSON Schema and AsyncAPI files
 	$(VPY) -m contracts generate
+
+bench: install ## Benchmarks: the system's figures beside the machine's raw limits (BENCH_ARGS="--quick")
+	$(VPY) -m bench $(BENCH_ARGS)
 
 broker: install ## Only a Tansu broker on 9092 with every topic (BROKER_ARGS="--durable")
 	$(VPY) -m servicekit.embedded broker $(BROKER_ARGS)

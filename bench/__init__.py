@@ -1,0 +1,1 @@
+"""Benchmarks: speed and cost of the system, measured against this machine's own limits."""

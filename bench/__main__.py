@@ -1,0 +1,87 @@
+"""``python -m bench``: run the whole system embedded and print every figure beside its ratio
+to the machine's raw limit, measured first in the same run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import raw_limits, scenarios
+from bench.figures import Figure, Report, percentile
+from bench.system import fresh_database, peak_memory_mb, recruiter_key, start_system
+from servicekit.embedded.postgres import ensure_server_running
+from servicekit.embedded.tansu import TansuBroker
+
+
+async def measure_raw_limits(report: Report, quick: bool) -> None:
+    print("raw limits", flush=True)
+    dsn = await fresh_database("bench_raw")
+    report.limit(await raw_limits.single_row_commits(dsn, seconds=3 if quick else 8))
+    report.limit(await raw_limits.copy_rows(dsn, rows=100_000 if quick else 500_000))
+    with TansuBroker() as broker:
+        messages = 30_000 if quick else 200_000
+        produced, consumed = await raw_limits.kafka_produce_and_consume(
+            broker.bootstrap_servers, messages=messages
+        )
+    report.limit(produced)
+    report.limit(consumed)
+
+
+async def measure_system(report: Report, quick: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="sws-bench-") as work:
+        stack, urls = await start_system(Path(work))
+        try:
+            key = await recruiter_key(stack, urls["registry"])
+            print("registry API", flush=True)
+            await registrations(report, urls["registry"], key, seconds=8 if quick else 20)
+            print("end to end", flush=True)
+            await scenarios.end_to_end_latency(report, urls["registry"], key, stack, quick)
+            print("bulk import", flush=True)
+            await scenarios.bulk_import(report, urls["registry"], key, 20_000 if quick else 100_000)
+            for name, process in stack.processes.items():
+                if process.pid is not None:
+                    report.add(Figure(f"{name}: peak memory", peak_memory_mb(process.pid), "MB",
+                                      target="< 200 MB"))  # fmt: skip
+        finally:
+            stack.stop()
+
+
+async def registrations(report: Report, url: str, key: str, seconds: float) -> None:
+    """Registrations/s at a fixed concurrency, the load coming from a separate process."""
+    command = [sys.executable, "-m", "bench.load", url, key, "32", str(seconds)]
+    result = await asyncio.to_thread(
+        subprocess.run, command, capture_output=True, text=True, check=True
+    )
+    run = json.loads(result.stdout)
+    latencies = [seconds_ * 1000 for seconds_ in run["latencies"]]
+    limit = "raw: asyncpg single-row commits (16 connections)"
+    report.add(Figure("registry: registrations (32 clients)", run["requests"] / run["elapsed"],
+                      "req/s", limit, "≥ 40% of raw commits"))  # fmt: skip
+    report.add(Figure("registry: registration latency p50", percentile(latencies, 0.5), "ms"))
+    report.add(Figure("registry: registration latency p99", percentile(latencies, 0.99), "ms"))
+    if run["errors"]:
+        report.add(Figure("registry: failed registrations", run["errors"], "requests"))
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter runs")
+    parser.add_argument("--only", choices=["raw", "system"], help="one part only")
+    args = parser.parse_args()
+    ensure_server_running()
+    report = Report()
+    if args.only in (None, "raw"):
+        await measure_raw_limits(report, args.quick)
+    if args.only in (None, "system"):
+        await measure_system(report, args.quick)
+    print(report.table())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

@@ -78,3 +78,27 @@ async def test_republish_requeues_every_kept_event(
 
     assert result.returncode == 0, result.stderr
     assert "queued for publishing again" in result.stdout
+
+
+async def test_an_admin_creates_organisations_and_keys_from_the_command_line(
+    create_database: Callable[..., Awaitable[str]],
+) -> None:
+    database_url = await create_database(prefix="cli")
+    run(["migrate"], database_url)
+
+    created = run(
+        ["admin", "create-organisation", "--name", "Kyzylorda LMC", "--kind", "lmc",
+         "--region", "Kyzylorda"],
+        database_url,
+    )  # fmt: skip
+    organisation_id = created.stdout.split()[1]
+    issued = run(["admin", "issue-key", organisation_id], database_url)
+    refused = run(
+        ["admin", "create-organisation", "--name", "No region", "--kind", "lmc"], database_url
+    )
+
+    assert created.returncode == 0, created.stderr
+    assert issued.returncode == 0, issued.stderr
+    assert "sws_" in issued.stdout
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("refused (region): a Labour Mobility Centre has a region")

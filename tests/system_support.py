@@ -62,3 +62,26 @@ def valid_iin(birth: str = "010305", century_sex: str = "6") -> str:
         digit = check_digit(first_eleven)
         if digit is not None:
             return first_eleven + str(digit)
+
+
+async def admin_headers(system: RunningSystem) -> dict[str, str]:
+    """The stack's first admin key (printed by the registry at start-up), as headers."""
+    if system.admin_key is None:
+        printed = await system.stack.first_admin_key()
+        assert printed, "the registry's first admin key was not created"
+        system.admin_key = printed.split("api key:")[1].split()[0]
+    return {"Authorization": f"Bearer {system.admin_key}"}
+
+
+async def organisation_with_key(system: RunningSystem, body: dict[str, object]) -> tuple[str, str]:
+    """A new organisation registered through the registry's API, and a key of its own:
+    (organisation id, API key)."""
+    admin = await admin_headers(system)
+    async with system.client("registry") as registry:
+        created = await registry.post("/v1/organisations", json=body, headers=admin)
+        assert created.status_code == 201, created.text
+        organisation_id: str = created.json()["id"]
+        key = await registry.post(f"/v1/organisations/{organisation_id}/api-keys", headers=admin)
+        assert key.status_code == 201, key.text
+    secret: str = key.json()["api_key"]
+    return organisation_id, secret

@@ -15,6 +15,8 @@ from pydantic import ConfigDict, Field, model_validator
 from contracts.base import IntegrationEvent
 from contracts.events.common import (
     CaseId,
+    CurrencyCode,
+    Money,
     OccurredAt,
     OperatorId,
     OrganisationId,
@@ -35,6 +37,17 @@ CosNumber = Annotated[
         description="Certificate of Sponsorship reference (upper-case letters, digits, hyphens).",
     ),
 ]
+# Optional fields added after the first release (compatible): old events lack them.
+Attempt = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=100,
+        description="The application attempt within the case: 1 for the first, 2 and more once "
+        "a refused case was reopened for a new application. Absent in events published before "
+        "the field existed (read as 1).",
+    ),
+]
 
 
 class VisaCaseOpened(IntegrationEvent):
@@ -51,6 +64,11 @@ class VisaCaseOpened(IntegrationEvent):
     placement_start: date
     placement_end: date
     occurred_at: OccurredAt
+    attempt: Attempt | None = Field(
+        default=None,
+        description="1 when the case is new; 2 and more when a refused case was reopened for a "
+        "new application (the same case id is opened again).",
+    )
 
 
 class CertificateOfSponsorshipAssigned(IntegrationEvent):
@@ -82,6 +100,11 @@ class VisaApplicationSubmitted(IntegrationEvent):
     submitted_on: date
     application_reference: ShortText = Field(examples=["GWF071234567"])
     occurred_at: OccurredAt
+    attempt: Attempt | None = None
+    application_fee: Money | None = Field(
+        default=None, description="The visa application fee in force on the submission date."
+    )
+    fee_currency: CurrencyCode | None = Field(default=None, description="The fee's currency.")
 
 
 class VisaBiometricsRecorded(IntegrationEvent):
@@ -129,6 +152,10 @@ class VisaGranted(IntegrationEvent):
     visa_end: date
     processing_days: ProcessingDays
     occurred_at: OccurredAt
+    attempt: Attempt | None = None
+    decided_on: date | None = Field(
+        default=None, description="The date of the decision; processing_days ends on it."
+    )
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -152,6 +179,10 @@ class VisaRefused(IntegrationEvent):
     reason_text: Text
     processing_days: ProcessingDays
     occurred_at: OccurredAt
+    attempt: Attempt | None = None
+    decided_on: date | None = Field(
+        default=None, description="The date of the decision; processing_days ends on it."
+    )
 
 
 class VisaExpiring(IntegrationEvent):

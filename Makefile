@@ -34,6 +34,19 @@ $(STAMP): constraints.txt requirements-dev.txt $(PYPROJECTS) | $(VPY)
 
 install: $(STAMP) ## Create .venv and install everything pinned (only when inputs changed)
 
+# The reporting dashboard's test renders the page in a real headless browser; without chromium
+# `make test` skips that test and says why.
+browser: ## Install Debian's chromium (for the dashboard's browser test) when it is missing
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "chromium is installed: $$(command -v chromium)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "no apt-get here: install chromium yourself, or the dashboard test is skipped"; \
+	else \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
+	fi
+
 run: install ## Start the whole system embedded: PostgreSQL, Tansu, the four services
 	$(VPY) -m servicekit.embedded run $(RUN_ARGS)
 

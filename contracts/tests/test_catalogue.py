@@ -56,6 +56,7 @@ JOURNEY: dict[str, tuple[str, ...]] = {
         "ApiKeyRevoked",
     ),
     "notifications": ("NotificationDelivered", "NotificationFailed"),
+    "analytics": ("JourneySnapshotUpdated",),
 }
 _MODELS_BY_NAME = {model.event_name: model for model in EVENT_MODELS}
 

@@ -14,6 +14,7 @@ from contracts.catalogue import (
     model_for_type,
 )
 from contracts.envelope import CloudEvent, MalformedEventError, from_kafka, to_kafka_headers
+from contracts.events.analytics import JourneySnapshotUpdated, SeasonJourney
 from contracts.events.notifications import NotificationDelivered, NotificationFailed
 from contracts.events.registry import (
     Accommodation,
@@ -54,6 +55,7 @@ from contracts.events.visa import (
     VisaRefused,
 )
 from contracts.topics import (
+    JOURNEY_SNAPSHOT_TOPIC,
     NOTIFICATION_TOPIC,
     ORGANISATION_TOPIC,
     TOPICS,
@@ -66,6 +68,7 @@ from contracts.topics import (
 
 __all__ = [
     "EVENT_MODELS",
+    "JOURNEY_SNAPSHOT_TOPIC",
     "NOTIFICATION_TOPIC",
     "ORGANISATION_TOPIC",
     "TOPICS",
@@ -82,6 +85,7 @@ __all__ = [
     "GrievanceReferred",
     "GrievanceResolved",
     "IntegrationEvent",
+    "JourneySnapshotUpdated",
     "MalformedEventError",
     "NotificationDelivered",
     "NotificationFailed",
@@ -95,6 +99,7 @@ __all__ = [
     "RecruitmentFeeReported",
     "ReturnFollowUp",
     "ScreeningReason",
+    "SeasonJourney",
     "Topic",
     "VisaApplicationSubmitted",
     "VisaBiometricsRecorded",

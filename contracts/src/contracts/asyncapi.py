@@ -61,7 +61,9 @@ class _Builder:
             "title": topic.name,
             "description": _channel_description(topic),
             "messages": {mid: {"$ref": f"#/components/messages/{mid}"} for mid in message_ids},
-            "bindings": {"kafka": _topic_binding(topic.name, topic.partitions)},
+            "bindings": {
+                "kafka": _topic_binding(topic.name, topic.partitions, compacted=topic.compacted)
+            },
             "x-personal-data": topic.personal_data,
         }
         verb = "Publishes" if action == "send" else "Consumes"
@@ -155,14 +157,23 @@ def _rebase_refs(node: Any) -> Any:
 
 def _channel_description(topic: Topic) -> str:
     text = f"{topic.description} Produced by {topic.producer}; consumed by "
-    text += ", ".join(topic.consumers) + "."
+    text += (", ".join(topic.consumers) or "analytics outside these services") + "."
+    if topic.compacted:
+        text += " Compacted: the latest record of each key is kept."
     if topic.personal_data:
         text += " Carries personal data: only the listed consumers may subscribe."
     return text
 
 
-def _topic_binding(name: str, partitions: int) -> Document:
-    return {"topic": name, "partitions": partitions, "bindingVersion": KAFKA_BINDING_VERSION}
+def _topic_binding(name: str, partitions: int, *, compacted: bool = False) -> Document:
+    binding: Document = {
+        "topic": name,
+        "partitions": partitions,
+        "bindingVersion": KAFKA_BINDING_VERSION,
+    }
+    if compacted:
+        binding["topicConfiguration"] = {"cleanup.policy": ["compact"]}
+    return binding
 
 
 def _event_message(model: type[IntegrationEvent], message_id: str, topic: Topic) -> Document:

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from contracts.base import EVENT_TYPE_PREFIX, IntegrationEvent
+from contracts.events.analytics import JourneySnapshotUpdated
 from contracts.events.notifications import NotificationDelivered, NotificationFailed
 from contracts.events.registry import (
     ApiKeyIssued,
@@ -81,6 +82,7 @@ EVENT_MODELS: tuple[type[IntegrationEvent], ...] = (
     VisaCaseClosed,
     NotificationDelivered,
     NotificationFailed,
+    JourneySnapshotUpdated,
 )
 
 Models = tuple[type[IntegrationEvent], ...]
@@ -131,6 +133,7 @@ def catalogue_document(models: Models = EVENT_MODELS) -> dict[str, Any]:
                 "producer": topic.producer,
                 "consumers": list(topic.consumers),
                 "personal_data": topic.personal_data,
+                **({"compacted": True} if topic.compacted else {}),
                 "events": [_event_entry(model) for model in events_on_topic(topic.name, models)],
             }
             for topic in TOPICS

@@ -20,6 +20,9 @@ class Topic:
     consumers: tuple[str, ...]
     description: str
     personal_data: bool = field(default=False)
+    # A compacted topic keeps the latest record per key (a table of current states); create it
+    # with cleanup.policy=compact.
+    compacted: bool = field(default=False)
 
 
 WORKER_TOPIC = Topic(
@@ -64,12 +67,26 @@ NOTIFICATION_TOPIC = Topic(
     description="The outcome of each notification delivery; subject is the delivery id.",
 )
 
+JOURNEY_SNAPSHOT_TOPIC = Topic(
+    name="reporting.journey-snapshot.v1",
+    partitions=6,
+    key="pseudonymous_worker_id",
+    producer=REPORTING,
+    consumers=(),
+    description=(
+        "The latest journey snapshot of each worker, without personal data, for downstream "
+        "analytics; keyed and subject by the pseudonymous worker id."
+    ),
+    compacted=True,
+)
+
 TOPICS: tuple[Topic, ...] = (
     WORKER_TOPIC,
     WORKER_CONTACT_TOPIC,
     ORGANISATION_TOPIC,
     VISA_CASE_TOPIC,
     NOTIFICATION_TOPIC,
+    JOURNEY_SNAPSHOT_TOPIC,
 )
 
 DEAD_LETTER_PARTITIONS = 1

@@ -1,1 +1,1 @@
-"""Payload models, one module per producing service (registry, visa, notifications)."""
+"""Payload models, one module per producing service (registry, visa, notifications, reporting)."""

@@ -14,7 +14,13 @@ Sex = Literal["male", "female"]
 OrganisationKind = Literal["lmc", "agency", "operator", "ministry", "admin"]
 # Stages a worker can leave the process from: withdrawal is only possible before departure.
 PreDepartureStage = Literal[
-    "registered", "screened", "oriented", "offered", "matched", "visa_applied", "visa_granted",
+    "registered",
+    "screened",
+    "oriented",
+    "offered",
+    "matched",
+    "visa_applied",
+    "visa_granted",
     "visa_refused",
 ]
 

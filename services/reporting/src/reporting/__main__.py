@@ -1,4 +1,4 @@
-"""``python -m reporting [serve|migrate|outbox …|dead-letters …]``"""
+"""``python -m reporting [serve|migrate|rebuild|outbox …|dead-letters …]``"""
 
 from reporting.bootstrap import definition
 from servicekit.cli import main

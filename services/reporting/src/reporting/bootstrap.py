@@ -10,8 +10,11 @@ from contracts.asyncapi import asyncapi_document
 from contracts.topics import REPORTING
 from reporting.application.unit_of_work import ReportingUnitOfWork
 from reporting.config import ReportingSettings
-from reporting.entrypoints.api import statistics
-from reporting.projections.registrations import router as registrations
+from reporting.entrypoints.api import journeys, statistics
+from reporting.entrypoints.cli import REBUILD
+from reporting.entrypoints.dashboard import page as dashboard
+from reporting.projections import deliveries, organisations, visas
+from reporting.projections import journeys as journey_projection
 from servicekit.access.replication import replicate_api_keys
 from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
@@ -19,21 +22,46 @@ from servicekit.service import (
     ServiceDefinition,
     consumed_topics,
     create_app,
+    produced_topics,
 )
 
 
+class MissingPseudonymKey(RuntimeError):
+    pass
+
+
+def _router() -> EventRouter[ReportingUnitOfWork]:
+    router: EventRouter[ReportingUnitOfWork] = EventRouter()
+    for projection in (journey_projection, visas, organisations, deliveries):
+        router.include(projection.router)
+    return replicate_api_keys(router)
+
+
 def definition(settings: ReportingSettings | None = None) -> ServiceDefinition[ReportingUnitOfWork]:
+    settings = settings or ReportingSettings()
+    if settings.environment == "production" and settings.uses_development_pseudonym_key:
+        raise MissingPseudonymKey(
+            "set PSEUDONYM_KEY to a secret of your own: with the development key anyone could "
+            "link pseudonymous ids in exports and the analytics stream back to worker ids"
+        )
     return ServiceDefinition(
         name=REPORTING,
         title="Reporting",
-        description="Read models, statistics and exports, built from events only.",
-        settings=settings or ReportingSettings(),
+        description=(
+            "Read models, statistics, exports and a dashboard, built from events only. The "
+            "ministry sees every worker; an LMC or agency the workers it registered; an "
+            "operator the workers placed with it. No personal data: workers appear only under "
+            "a pseudonymous id."
+        ),
+        settings=settings,
         migrations=MigrationSource(REPORTING, resources.files("reporting.migrations")),
-        unit_of_work=ReportingUnitOfWork,
-        router=replicate_api_keys(EventRouter[ReportingUnitOfWork]().include(registrations)),
+        unit_of_work=ReportingUnitOfWork.configured(settings),
+        router=_router(),
         consumes=consumed_topics(REPORTING),
-        api_routers=(statistics.router,),
+        produces=produced_topics(REPORTING),
+        api_routers=(statistics.router, journeys.router, dashboard.router),
         asyncapi=lambda: asyncapi_document(REPORTING),
+        commands=(REBUILD,),
     )
 
 

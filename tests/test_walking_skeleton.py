@@ -57,7 +57,11 @@ async def test_a_registration_reaches_visa_notifications_and_reporting(
     async def reporting_counts() -> bool:
         async with system.client("reporting") as reporting:
             figures = (
-                await reporting.get("/v1/statistics/registrations", params={"region": region})
+                await reporting.get(
+                    "/v1/statistics/registrations",
+                    params={"region": region},
+                    headers={"Authorization": f"Bearer {key}"},
+                )
             ).json()
         return bool(figures == [{"region": region, "year": _this_year(), "workers": 1}])
 

@@ -112,6 +112,12 @@ def topics_produced_by(service: str) -> tuple[Topic, ...]:
     return tuple(topic for topic in TOPICS if topic.producer == service)
 
 
+def topic_configs(name: str) -> dict[str, str]:
+    """Broker settings a catalogue topic is created with (none for unknown names)."""
+    topic = next((t for t in TOPICS if t.name == name), None)
+    return {"cleanup.policy": "compact"} if topic is not None and topic.compacted else {}
+
+
 def all_topic_names() -> list[tuple[str, int]]:
     """Every topic to create, with its partition count, dead-letter topics included."""
     names = [(topic.name, topic.partitions) for topic in TOPICS]

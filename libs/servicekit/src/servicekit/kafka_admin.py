@@ -15,7 +15,7 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, for_code
 
-from contracts.topics import all_topic_names
+from contracts.topics import all_topic_names, topic_configs
 
 TOPIC_ALREADY_EXISTS = 36  # some Tansu builds accept a duplicate silently; Kafka says 36
 _RETRY_INTERVAL = 0.25
@@ -103,7 +103,10 @@ async def ensure_topics(bootstrap_servers: str, topics: Sequence[tuple[str, int]
         missing = [(name, partitions) for name, partitions in topics if name not in existing]
         if not missing:
             return []
-        new_topics = [NewTopic(name, partitions, 1) for name, partitions in missing]
+        new_topics = [
+            NewTopic(name, partitions, 1, topic_configs=topic_configs(name))
+            for name, partitions in missing
+        ]
         return _raise_for_topic_errors(await client.create_topics(new_topics))
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from contracts.topics import all_topic_names
 from servicekit.embedded.probe import free_port
@@ -68,3 +71,28 @@ async def test_ensure_all_topics_creates_the_catalogue(kafka_bootstrap_servers: 
     assert await ensure_all_topics(kafka_bootstrap_servers) == []
     for name, partitions in all_topic_names():
         assert await topic_partitions(kafka_bootstrap_servers, name) == partitions
+
+
+async def test_a_compacted_catalogue_topic_is_created_compacted(tansu_broker_factory: Any) -> None:
+    broker = tansu_broker_factory()
+    snapshot = "reporting.journey-snapshot.v1"
+
+    journey = "registry.worker.v1"
+
+    await ensure_topics(broker.bootstrap_servers, [(snapshot, 6), (journey, 6)])
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, name) for name in (snapshot, journey)]
+        )
+    finally:
+        await admin.close()
+    policies = {
+        resource[3]: {entry[0]: entry[1] for entry in resource[4]}.get("cleanup.policy")
+        for response in described
+        for resource in response.resources
+    }
+    assert policies[snapshot] == "compact"
+    assert policies[journey] != "compact"

@@ -55,6 +55,7 @@ INFRASTRUCTURE_IMAGES = {
     "otel-collector": "otel/opentelemetry-collector-contrib:",
     "jaeger": "jaegertracing/all-in-one:",
     "prometheus": "prom/prometheus:",
+    "mailpit": "axllent/mailpit:",
 }
 RUNTIME_BASE_IMAGE = "python:3.11-slim"
 # Variables docker-compose.yml interpolates; unset in the checks, so the defaults are checked.

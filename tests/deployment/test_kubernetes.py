@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = ("dev", "prod")
 KUBERNETES_VERSION = "1.37.0"
 KUBECTL = Path(sys.executable).parent / "kubectl"
-# What the Secrets provisioned outside git hold (production), by the part of their name after
-# the service's: <service>-database, <service>-keys.
-PROVISIONED_SECRETS = {"database": {"DATABASE_URL"}, "keys": {"PSEUDONYM_KEY"}}
+# What the Secrets provisioned outside git hold (production).
+PROVISIONED_SECRETS = {f"{service}-database": {"DATABASE_URL"} for service in SERVICES} | {
+    "notifications-keys": {"SMTP_USERNAME", "SMTP_PASSWORD", "SMS_API_TOKEN"},
+    "reporting-keys": {"PSEUDONYM_KEY"},
+}
 
 
 @functools.cache
@@ -85,7 +87,7 @@ def test_each_service_gets_only_variables_it_reads_and_the_ones_it_needs(
         else:
             name = source["secretRef"]["name"]
             secret = _by_prefix(secrets, name) if overlay == "dev" else None
-            given |= set(secret["data"]) if secret else PROVISIONED_SECRETS[name.split("-", 1)[1]]
+            given |= set(secret["data"]) if secret else PROVISIONED_SECRETS[name]
 
     assert given <= setting_names(service), f"{service} is given {given - setting_names(service)}"
     assert {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "HTTP_HOST", "HTTP_PORT"} <= given

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from datetime import UTC, datetime
 
+import asyncpg
+import pytest
+from asyncpg.transaction import Transaction
 from kit_support import (
     KitDatabase,
     ThingHappened,
@@ -23,6 +27,7 @@ from servicekit.access import ApiKeyStore, Role, issue_key
 from servicekit.access.replication import replicate_api_keys
 from servicekit.inbox import Outcome
 from servicekit.messaging import EventRouter, ReceivedRecord
+from servicekit.outbox import OutboxWriter
 from servicekit.unit_of_work import UnitOfWork
 
 TOPIC = "kit.things.v1"
@@ -210,3 +215,29 @@ async def test_released_parked_events_apply_in_order_when_a_version_never_comes(
     assert await processor.release_parked(TOPIC, "w-9") is None
     late = await processor.process(as_record(thing("w-9", 2), TOPIC, version=2))
     assert late is Outcome.OLD_VERSION, "the skipped version stays skipped"
+
+
+async def test_a_unit_of_work_cancelled_while_opening_gives_its_connection_back(
+    kit_db: KitDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    begin = Transaction.start
+
+    async def slow_begin(self: Transaction) -> None:
+        await begin(self)
+        await asyncio.sleep(5)  # BEGIN has gone out: a cancellation lands right here
+
+    monkeypatch.setattr(Transaction, "start", slow_begin)
+    pool = await asyncpg.create_pool(kit_db.dsn, min_size=1, max_size=1)
+    opening = asyncio.create_task(_open(pool))
+    await asyncio.sleep(0.3)
+    opening.cancel()
+    await asyncio.gather(opening, return_exceptions=True)
+    monkeypatch.setattr(Transaction, "start", begin)
+
+    assert await asyncio.wait_for(pool.fetchval("SELECT 1"), timeout=5) == 1
+    await asyncio.wait_for(pool.close(), timeout=5)
+
+
+async def _open(pool: asyncpg.Pool) -> None:
+    async with UnitOfWork(pool, OutboxWriter("consumer"), source="/sws/test"):
+        pass

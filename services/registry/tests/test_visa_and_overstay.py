@@ -14,6 +14,7 @@ from registry_support import Tenants, new_iin, outbox_types
 from contracts.envelope import CloudEvent, to_kafka_headers
 from contracts.events.visa import VisaCaseOpened, VisaGranted, VisaRefused
 from registry.application.overstay import check_overstays
+from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.domain.iin import IIN
 from registry.domain.journey import Stage
 from registry.domain.worker import Worker
@@ -67,6 +68,7 @@ def case_events(worker: Worker, case_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def stage_of(registry: ServiceHarness, worker_id: uuid.UUID) -> str:
+    uow: RegistryUnitOfWork
     async with registry.runtime.unit_of_work("tests") as uow:
         worker = await uow.workers.get(worker_id)
     assert worker is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
@@ -50,10 +51,16 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._conn = await self._pool.acquire()
-        self._transaction = self._conn.transaction()
-        await self._transaction.start()
-        self.published = []
-        self._open()
+        try:
+            self._transaction = self._conn.transaction()
+            await self._transaction.start()
+            self.published = []
+            self._open()
+        except BaseException:
+            # Cancelled (or failed) after BEGIN went out: __aexit__ will not run, so give the
+            # connection back here, or the pool would wait for it forever when it closes.
+            await self._release()
+            raise
         return self
 
     async def __aexit__(
@@ -70,9 +77,14 @@ class UnitOfWork:
             else:
                 await self._transaction.rollback()
         finally:
-            await self._pool.release(self._conn)
-            self._conn = None
-            self._transaction = None
+            await self._release()
+
+    async def _release(self) -> None:
+        """Return the connection to the pool (which rolls back anything left open); shielded, so
+        that a second cancellation cannot strand it."""
+        conn, self._conn, self._transaction = self._conn, None, None
+        if conn is not None:
+            await asyncio.shield(self._pool.release(conn))
 
     def _open(self) -> None:
         """Build repositories on ``self.conn``; subclasses override."""

@@ -12,7 +12,7 @@ from registry.application.overstay import overstay_checks
 from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.config import RegistrySettings
 from registry.entrypoints.admin_cli import ADMIN_COMMAND
-from registry.entrypoints.api import bulk, organisations, workers
+from registry.entrypoints.api import bulk, journey, organisations, orientation_sessions, workers
 from registry.entrypoints.api.errors import install_domain_error_handler
 from registry.entrypoints.consumers.visa_decisions import router as visa_decisions
 from servicekit.messaging import EventRouter
@@ -36,7 +36,13 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition[Re
         router=EventRouter[RegistryUnitOfWork]().include(visa_decisions),
         consumes=consumed_topics(REGISTRY),
         produces=produced_topics(REGISTRY),
-        api_routers=(bulk.router, workers.router, organisations.router),
+        api_routers=(
+            bulk.router,
+            workers.router,
+            journey.router,
+            orientation_sessions.router,
+            organisations.router,
+        ),
         body_limits={bulk.BULK_PATH: bulk.BULK_MAX_BYTES},
         asyncapi=lambda: asyncapi_document(REGISTRY),
         app_setup=(install_domain_error_handler,),

@@ -127,6 +127,16 @@ class WorkerRepository:
             relation,
         )
 
+    async def relations_of(self, worker_id: UUID, organisation_id: UUID) -> frozenset[str]:
+        """Why ``organisation_id`` may see the worker (worker_access.relation); empty: it may
+        not."""
+        rows = await self._conn.fetch(
+            "SELECT relation FROM worker_access WHERE worker_id = $1 AND organisation_id = $2",
+            worker_id,
+            organisation_id,
+        )
+        return frozenset(row["relation"] for row in rows)
+
 
 def _values(worker: Worker) -> tuple[object, ...]:
     """The worker's row, in the order of COLUMNS."""

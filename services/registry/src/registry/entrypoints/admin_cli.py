@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from registry.application import organisations

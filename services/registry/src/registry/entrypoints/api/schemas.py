@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from registry.domain.worker import Consent, Language, Profile, Sex
 
@@ -77,6 +77,50 @@ class WorkerCreate(BaseModel):
 
     def to_consent(self) -> Consent:
         return Consent(self.consent.given_at, self.consent.text_version)
+
+
+class WorkerUpdate(BaseModel):
+    """The profile fields to change, validated as on registration; fields left out stay as they
+    are. The IIN and the consent cannot be changed."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"region": "Almaty", "preferred_language": "ru"},
+                {"phone": "+77017654321", "email": "aigerim@example.kz"},
+                {"passport_number": "N87654321", "passport_expiry": "2034-02-28"},
+            ]
+        },
+    )
+
+    given_name: Name | None = None
+    family_name: Name | None = None
+    patronymic: Name | None = Field(default=None, description="null removes it.")
+    date_of_birth: date | None = None
+    sex: Sex | None = None
+    region: Name | None = None
+    phone: E164 | None = Field(
+        default=None, description="E.164; null removes it (a phone or an e-mail must remain)."
+    )
+    email: EmailStr | None = Field(default=None, description="null removes it.")
+    preferred_language: Language | None = None
+    passport_number: PassportNumber | None = None
+    passport_expiry: date | None = None
+
+    @field_validator(
+        "given_name", "family_name", "date_of_birth", "sex", "region", "preferred_language",
+        "passport_number", "passport_expiry", mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _not_removable(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("this field can be changed but not removed")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, with their new values."""
+        return {name: getattr(self, name) for name in sorted(self.model_fields_set)}
 
 
 class WorkerPublic(BaseModel):

@@ -10,12 +10,15 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from registry.adapters.worker_queries import WorkerFilter, list_workers, visible_worker
 from registry.application import handlers
+from registry.application.assignments import assign_worker
 from registry.application.commands import RegisterWorker
+from registry.application.profile import update_profile
 from registry.application.unit_of_work import RegistryUnitOfWork
 from registry.domain.errors import WorkerNotFound
 from registry.domain.worker import Stage, Worker
 from registry.entrypoints.api.dependencies import UnitOfWorkFactory
-from registry.entrypoints.api.schemas import WorkerCreate, WorkerPublic
+from registry.entrypoints.api.journey_schemas import AssignmentCreate, AssignmentPublic
+from registry.entrypoints.api.schemas import WorkerCreate, WorkerPublic, WorkerUpdate
 from servicekit.access import Principal
 from servicekit.access.http import CurrentPrincipal
 from servicekit.http.idempotency import Answer, IdempotencyKey, run_once
@@ -105,6 +108,49 @@ async def get_worker(
     if worker is None:
         raise WorkerNotFound(worker_id)
     return public(worker)
+
+
+@router.patch(
+    "/{worker_id}",
+    response_model=WorkerPublic,
+    responses=_PROBLEMS,
+    operation_id="updateWorker",
+    summary="Change the worker's profile (the LMC or agency looking after the worker)",
+    description="Send only the fields to change. Changes other services need are published: the"
+    " journey's facts (region, sex, date of birth, language, passport expiry) and contact details"
+    " (names, phone, e-mail, language). A passport number change is audited, not published.",
+)
+async def update_worker(
+    worker_id: UUID,
+    body: WorkerUpdate,
+    principal: CurrentPrincipal,
+    unit_of_work: UnitOfWorkFactory,
+) -> WorkerPublic:
+    async with unit_of_work() as uow:
+        return public(await update_profile(uow, worker_id, body.changes()))
+
+
+@router.post(
+    "/{worker_id}/assignments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AssignmentPublic,
+    responses=_PROBLEMS,
+    operation_id="assignWorker",
+    summary="Let another LMC or licensed agency look after the worker too (owners)",
+)
+async def assign(
+    worker_id: UUID,
+    body: AssignmentCreate,
+    request: Request,
+    principal: CurrentPrincipal,
+    unit_of_work: UnitOfWorkFactory,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    async def produce(uow: RegistryUnitOfWork) -> Answer:
+        assignment = await assign_worker(uow, worker_id, body.organisation_id)
+        return Answer(201, AssignmentPublic(**vars(assignment)))
+
+    return await run_once(request, idempotency_key, unit_of_work, produce)
 
 
 def scope_of(principal: Principal) -> UUID | None:

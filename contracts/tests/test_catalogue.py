@@ -25,7 +25,12 @@ from contracts import (
 
 # The journey in DOMAIN.md, stage by stage, and the events that record it.
 JOURNEY: dict[str, tuple[str, ...]] = {
-    "registered": ("WorkerRegistered", "WorkerProfileUpdated", "WorkerContactDetailsChanged"),
+    "registered": (
+        "WorkerRegistered",
+        "WorkerProfileUpdated",
+        "WorkerContactDetailsChanged",
+        "WorkerAssigned",
+    ),
     "screened": ("WorkerScreened",),
     "oriented": ("OrientationCompleted",),
     "matched": ("PlacementOffered", "PlacementAccepted", "PlacementDeclined"),

@@ -42,6 +42,7 @@ from contracts.events.registry import (
     WorkerRegistered,
     WorkerReturned,
     WorkerScreened,
+    WorkerAssigned,
     WorkerWithdrawn,
 )
 from contracts.events.visa import (
@@ -116,6 +117,7 @@ __all__ = [
     "WorkerRegistered",
     "WorkerReturned",
     "WorkerScreened",
+    "WorkerAssigned",
     "WorkerWithdrawn",
     "catalogue_document",
     "dead_letter_topic",

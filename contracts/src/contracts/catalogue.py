@@ -31,6 +31,7 @@ from contracts.events.registry import (
     WorkerRegistered,
     WorkerReturned,
     WorkerScreened,
+    WorkerAssigned,
     WorkerWithdrawn,
 )
 from contracts.events.visa import (
@@ -56,6 +57,7 @@ EVENT_MODELS: tuple[type[IntegrationEvent], ...] = (
     PlacementOffered,
     PlacementAccepted,
     PlacementDeclined,
+    WorkerAssigned,
     WorkerWithdrawn,
     WorkerDeparted,
     WorkerArrived,

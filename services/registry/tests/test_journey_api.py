@@ -443,10 +443,11 @@ async def test_an_assigned_lmc_sees_and_looks_after_the_worker(
     before = await registry.client.get(journey.path, headers=tenants.lmc.headers)
 
     assigned = await journey.post("assignments", {"organisation_id": tenants.lmc.organisation_id})
+    again = await journey.post("assignments", {"organisation_id": tenants.lmc.organisation_id})
     screened = await journey.post("screenings", SEASON, by=tenants.lmc)
 
     assert before.status_code == 404
-    assert assigned.status_code == 201, assigned.text
+    assert assigned.status_code == again.status_code == 201, assigned.text
     assert assigned.json() == {
         "worker_id": journey.worker_id,
         "organisation_id": tenants.lmc.organisation_id,
@@ -456,6 +457,14 @@ async def test_an_assigned_lmc_sees_and_looks_after_the_worker(
     assert screened.status_code == 201
     listed = await registry.client.get("/v1/workers", headers=tenants.lmc.headers)
     assert journey.worker_id in {w["id"] for w in listed.json()["items"]}
+    published = await registry.runtime.pool.fetch(
+        "SELECT payload FROM outbox WHERE subject = $1 AND headers->>'ce_type' = $2",
+        journey.worker_id,
+        "sws.WorkerAssigned.v1",
+    )
+    assert [json.loads(row["payload"])["assigned_organisation_id"] for row in published] == [
+        tenants.lmc.organisation_id
+    ], "assigned once, announced once"
 
 
 @pytest.mark.parametrize("target", ["operator", "ministry", "expired_agency", "unknown"])

@@ -10,6 +10,7 @@ from typing import Any
 
 from contracts.events.organisation import OrganisationUpdated
 from contracts.events.registry import (
+    WorkerAssigned,
     WorkerDeparted,
     WorkerProfileUpdated,
     WorkerReturned,
@@ -209,3 +210,24 @@ async def test_a_deactivated_organisations_key_stops_working(
     refused = await visa.client.get("/v1/cases", headers=agency.headers)
     assert refused.status_code == 401
     assert "deactivated" in refused.json()["detail"]
+
+
+async def test_an_agency_the_worker_is_assigned_to_sees_the_workers_cases(
+    visa: ServiceHarness, feed: RegistryFeed, parties: dict[str, Party]
+) -> None:
+    lmc, operator = parties["lmc"], parties["operator"]
+    agency = await feed.party("agency")
+    case = await feed.open_case(owner=lmc, operator=operator, start=START)
+    path = case.path
+    hidden = await visa.client.get(path, headers=agency.headers)
+
+    assigned = WorkerAssigned(
+        worker_id=case.worker_id, organisation_id=lmc.organisation_id,
+        assigned_organisation_id=agency.organisation_id, occurred_at=datetime.now(UTC),
+    )  # fmt: skip
+    assert await feed.send(assigned, subject=str(case.worker_id)) is Outcome.APPLIED
+    shown = await visa.client.get(path, headers=agency.headers)
+
+    assert hidden.status_code == 404
+    assert shown.status_code == 200
+    assert shown.json()["id"] == str(case.case_id)

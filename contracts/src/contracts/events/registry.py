@@ -217,6 +217,20 @@ class OrientationCompleted(IntegrationEvent):
     occurred_at: OccurredAt
 
 
+class WorkerAssigned(IntegrationEvent):
+    """Another LMC or agency now looks after the worker too (licensed agencies work through
+    the LMCs), and may see the worker's records in every service. Published by the registry."""
+
+    topic: ClassVar[str] = WORKER_TOPIC.name
+
+    worker_id: WorkerId
+    organisation_id: OrganisationId = Field(
+        description="The organisation that registered the worker."
+    )
+    assigned_organisation_id: OrganisationId = Field(description="The organisation assigned.")
+    occurred_at: OccurredAt
+
+
 class WorkerWithdrawn(IntegrationEvent):
     """The worker left the process before departure. Published by the registry."""
 

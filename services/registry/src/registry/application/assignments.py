@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
+from contracts.events.registry import WorkerAssigned
 from registry.application.journey import load_for
 from registry.application.permissions import OWNER_RELATIONS, Step
 from registry.application.unit_of_work import RegistryUnitOfWork
@@ -44,5 +45,18 @@ async def assign_worker(
             after={"organisation_id": organisation_id, "relations": sorted({*before, ASSIGNED}),
                    "stage": acting.worker.stage.value},
         )  # fmt: skip
+        # Not a step of the journey but who may see it: the other services learn it from this.
+        worker = acting.worker
+        await uow.publish(
+            WorkerAssigned(
+                worker_id=worker.id,
+                organisation_id=worker.organisation_id,
+                assigned_organisation_id=organisation_id,
+                occurred_at=datetime.now(UTC),
+            ),
+            subject=str(worker.id),
+            key=str(worker.id),
+            organisation_id=str(worker.organisation_id),
+        )
     relation = "registered" if "registered" in before else ASSIGNED
     return Assignment(worker_id, organisation_id, relation)

@@ -1,10 +1,9 @@
 """Who may do what with visa cases: the visa service's access rules, in one place.
 
 Who sees a case (anyone else is told it does not exist, so that they learn nothing):
-- the LMC or agency that looks after the worker: the organisation that registered the worker
-  (the ``organisation_id`` of the registry's worker events, kept in ``worker_access``);
-  assignments to other organisations are not published by the registry yet, so an assigned
-  agency does not see the worker's cases here until they are (relation ``assigned``);
+- the LMCs and agencies that look after the worker: the organisation that registered the worker
+  (the ``organisation_id`` of the registry's worker events) and those it was assigned to
+  (``WorkerAssigned``), kept in ``worker_access``;
 - the scheme operator of the case's placement (the sponsor), for that case only: an operator
   does not see a worker's cases with other operators;
 - the ministry and admins: every case, read only.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from contracts.envelope import CloudEvent
 from contracts.events.registry import (
     PlacementAccepted,
+    WorkerAssigned,
     WorkerDeparted,
     WorkerProfileUpdated,
     WorkerRegistered,
@@ -28,6 +29,14 @@ async def on_registered(uow: VisaUnitOfWork, event: WorkerRegistered, _: CloudEv
         date_of_birth=event.date_of_birth,
         passport_expiry=event.passport_expiry,
         as_of=event.registered_at,
+    )
+
+
+@router.on(WorkerAssigned)
+async def on_assigned(uow: VisaUnitOfWork, event: WorkerAssigned, _: CloudEvent) -> None:
+    """The assigned LMC or agency looks after the worker too, and sees the worker's cases."""
+    await uow.organisations.grant_access(
+        event.worker_id, event.assigned_organisation_id, "assigned"
     )
 
 

@@ -25,13 +25,13 @@ from contracts.events.registry import (
     RecruitmentFeeReported,
     WelfareCheckRecorded,
     WorkerArrived,
+    WorkerAssigned,
     WorkerContactDetailsChanged,
     WorkerDeparted,
     WorkerProfileUpdated,
     WorkerRegistered,
     WorkerReturned,
     WorkerScreened,
-    WorkerAssigned,
     WorkerWithdrawn,
 )
 from contracts.events.visa import (

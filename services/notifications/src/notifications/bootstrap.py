@@ -14,12 +14,13 @@ from notifications.adapters.log_masking import install_personal_data_filter
 from notifications.application.messages import check_templates_at_start
 from notifications.application.unit_of_work import NotificationsUnitOfWork
 from notifications.config import NotificationsSettings
-from notifications.entrypoints.api import audit, deliveries, endpoints, preferences, routing
+from notifications.entrypoints.api import deliveries, endpoints, preferences, routing
 from notifications.entrypoints.api.errors import install_domain_error_handler
 from notifications.entrypoints.consumers.contacts import router as contacts
 from notifications.entrypoints.consumers.journey import journey_router
 from notifications.entrypoints.jobs.sender import delivery_sender
 from servicekit.access.replication import replicate_api_keys
+from servicekit.http.audit_api import audit_router
 from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
 from servicekit.service import (
@@ -60,7 +61,9 @@ def definition(
             deliveries.router,
             preferences.router,
             routing.router,
-            audit.router,
+            audit_router(
+                "Who changed which endpoint or preference, when, before and after (admins)"
+            ),
         ),
         asyncapi=lambda: asyncapi_document(NOTIFICATIONS),
         app_setup=(install_domain_error_handler, check_templates, mask_personal_data),

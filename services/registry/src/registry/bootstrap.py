@@ -15,6 +15,7 @@ from registry.entrypoints.admin_cli import ADMIN_COMMAND
 from registry.entrypoints.api import bulk, journey, organisations, orientation_sessions, workers
 from registry.entrypoints.api.errors import install_domain_error_handler
 from registry.entrypoints.consumers.visa_decisions import router as visa_decisions
+from servicekit.http.audit_api import audit_router
 from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
 from servicekit.service import (
@@ -37,6 +38,7 @@ def definition(settings: RegistrySettings | None = None) -> ServiceDefinition[Re
         consumes=consumed_topics(REGISTRY),
         produces=produced_topics(REGISTRY),
         api_routers=(
+            audit_router("The audit log: who changed what, when, before and after (admins)"),
             bulk.router,
             workers.router,
             journey.router,

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from contracts.asyncapi import asyncapi_document
 from contracts.topics import VISA
 from servicekit.access.replication import replicate_api_keys
+from servicekit.http.audit_api import audit_router
 from servicekit.messaging import EventRouter
 from servicekit.migrations import MigrationSource
 from servicekit.service import (
@@ -40,7 +41,14 @@ def definition(settings: VisaSettings | None = None) -> ServiceDefinition[VisaUn
         router=replicate_api_keys(router),
         consumes=consumed_topics(VISA),
         produces=produced_topics(VISA),
-        api_routers=(cases.router, case_steps.router, rules.router),
+        api_routers=(
+            cases.router,
+            case_steps.router,
+            rules.router,
+            audit_router(
+                "The audit log: who changed which case or rule, when, before and after (admins)"
+            ),
+        ),
         asyncapi=lambda: asyncapi_document(VISA),
         app_setup=(install_domain_error_handler,),
         commands=(RULES_COMMAND,),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -71,17 +71,3 @@ class ApiKeyPublic(BaseModel):
     role: str
     created_at: datetime
     revoked_at: datetime | None
-
-
-class AuditEntryPublic(BaseModel):
-    id: int
-    at: datetime
-    actor_key_id: str | None
-    actor_organisation_id: str | None
-    actor_role: str | None
-    action: str
-    entity_type: str
-    entity_id: str
-    before: Any
-    after: Any
-    correlation_id: str | None

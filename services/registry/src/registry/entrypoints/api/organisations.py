@@ -15,15 +15,12 @@ from registry.entrypoints.api.dependencies import Admin, UnitOfWorkFactory
 from registry.entrypoints.api.organisation_schemas import (
     ApiKeyCreated,
     ApiKeyPublic,
-    AuditEntryPublic,
     OrganisationCreate,
     OrganisationPublic,
     OrganisationUpdate,
 )
-from servicekit import audit
 from servicekit.access.http import CurrentPrincipal, forget_cached_keys
 from servicekit.http.idempotency import Answer, IdempotencyKey, run_once
-from servicekit.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from servicekit.http.problems import Problem
 
 router = APIRouter(prefix="/v1", tags=["organisations"])
@@ -179,36 +176,6 @@ async def revoke_api_key(
         await handlers.revoke_api_key(uow, key_id)
     forget_cached_keys()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.get(
-    "/audit",
-    response_model=Page[AuditEntryPublic],
-    responses=_PROBLEMS,
-    operation_id="listAuditEntries",
-    summary="The audit log: who changed what, when, before and after (admins)",
-    tags=["audit"],
-)
-async def list_audit_entries(
-    admin: Admin,
-    unit_of_work: UnitOfWorkFactory,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
-) -> Page[AuditEntryPublic]:
-    position = decode_cursor(cursor, 1)
-    async with unit_of_work() as uow:
-        found = await audit.entries(
-            uow.conn,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            after_id=int(position[0]) if position else 0,
-            limit=limit,
-        )
-    items = [AuditEntryPublic(**vars(entry)) for entry in found]
-    next_cursor = encode_cursor([found[-1].id]) if len(found) == limit else None
-    return Page(items=items, next_cursor=next_cursor)
 
 
 def public(organisation: Organisation) -> OrganisationPublic:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from servicekit import audit
 from servicekit.http.idempotency import Answer, IdempotencyKey, run_once
-from servicekit.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from visa.application.rules import add_rule
 from visa.application.unit_of_work import VisaUnitOfWork
 from visa.domain import errors
@@ -58,20 +56,6 @@ class VisaRulesBody(BaseModel):
         return VisaRules(**self.model_dump(exclude={"note"}))
 
 
-class AuditEntryPublic(BaseModel):
-    id: int
-    at: datetime
-    actor_key_id: str | None
-    actor_organisation_id: str | None
-    actor_role: str | None
-    action: str
-    entity_type: str
-    entity_id: str
-    before: Any
-    after: Any
-    correlation_id: str | None
-
-
 @router.get(
     "/visa-rules",
     response_model=list[VisaRulesBody],
@@ -112,33 +96,3 @@ async def add_visa_rule(
         return Answer(201, body)
 
     return await run_once(request, idempotency_key, unit_of_work, produce)
-
-
-@router.get(
-    "/audit",
-    response_model=Page[AuditEntryPublic],
-    responses=problem_responses(errors.NotPermitted),
-    operation_id="listAuditEntries",
-    summary="The audit log: who changed which case or rule, when, before and after (admins)",
-    tags=["audit"],
-)
-async def list_audit_entries(
-    admin: Admin,
-    unit_of_work: UnitOfWorkFactory,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
-    cursor: Cursor = None,
-    limit: Limit = 100,
-) -> Page[AuditEntryPublic]:
-    position = decode_cursor(cursor, 1)
-    async with unit_of_work() as uow:
-        found = await audit.entries(
-            uow.conn,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            after_id=int(str(position[0])) if position else 0,
-            limit=limit,
-        )
-    items = [AuditEntryPublic(**vars(entry)) for entry in found]
-    next_cursor = encode_cursor([found[-1].id]) if len(found) == limit else None
-    return Page(items=items, next_cursor=next_cursor)

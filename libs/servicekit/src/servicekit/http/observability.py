@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.telemetry import metrics
 
@@ -37,25 +38,46 @@ def observability_router(checks: Callable[[Request], dict[str, ReadinessCheck]])
     return router
 
 
-def install_request_metrics(app: FastAPI, service: str) -> None:
-    @app.middleware("http")
-    async def _measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+class RequestMetrics:
+    """Pure ASGI middleware: requests and latency by method, route template and status."""
+
+    def __init__(self, app: ASGIApp, service: str, routes: FastAPI) -> None:
+        self._app = app
+        self._service = service
+        self._routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
         started = time.perf_counter()
-        route = _route_template(app, request)
-        response = await call_next(request)
-        metrics.HTTP_REQUESTS.labels(service, request.method, route, response.status_code).inc()
-        metrics.HTTP_LATENCY.labels(service, request.method, route).observe(
-            time.perf_counter() - started
-        )
-        return response
+        status = 500
+
+        async def observe(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self._app(scope, receive, observe)
+        finally:
+            route = _route_template(self._routes, scope)
+            method = scope["method"]
+            metrics.HTTP_REQUESTS.labels(self._service, method, route, status).inc()
+            metrics.HTTP_LATENCY.labels(self._service, method, route).observe(
+                time.perf_counter() - started
+            )
 
 
-def _route_template(app: FastAPI, request: Request) -> str:
+def install_request_metrics(app: FastAPI, service: str) -> None:
+    app.add_middleware(RequestMetrics, service=service, routes=app)
+
+
+def _route_template(app: FastAPI, scope: Scope) -> str:
     """The matched path template, so that ids do not explode the label's cardinality."""
     for route in app.router.routes:
-        match, _ = route.matches(request.scope)
+        match, _ = route.matches(scope)
         if match is Match.FULL:
             return str(getattr(route, "path", "unmatched"))
     return "unmatched"

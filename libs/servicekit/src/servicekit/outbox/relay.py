@@ -130,7 +130,7 @@ class OutboxRelay:
     async def _pump(self) -> None:
         failures = 0
         loop = asyncio.get_running_loop()
-        next_prune = loop.time()
+        next_prune = next_metrics = loop.time()
         while True:
             self._wakeup.clear()
             try:
@@ -141,7 +141,9 @@ class OutboxRelay:
                 log.warning("outbox publish failed (attempt %d): %s", failures, error)
                 await asyncio.sleep(self._backoff(failures))
                 continue
-            await self.refresh_metrics()
+            if loop.time() >= next_metrics:
+                await self.refresh_metrics()  # a count over the backlog: not on every wake-up
+                next_metrics = loop.time() + 2.0
             if loop.time() >= next_prune:
                 await self.prune_sent()
                 next_prune = loop.time() + self._config.prune_every

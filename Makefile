@@ -17,7 +17,7 @@ BROKER_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run run-durable test lint fmt generate bench broker topics clean distclean
+.PHONY: help install run run-durable test test-full lint fmt generate bench broker topics clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' \
@@ -55,6 +55,9 @@ run-durable: install ## As run, with broker data kept on disk under .run/data
 
 test: install ## Run the tests (pass options in PYTEST_ARGS="-k outbox -x")
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-full: install ## The fault, scale, hostile-input and access tests at full size (slow)
+	SWS_FULL=1 $(VENV)/bin/pytest -m "scale or faults or hostile or access" -s $(PYTEST_ARGS)
 
 lint: install ## ruff check, ruff format --check, mypy (strict)
 	$(VENV)/bin/ruff check .

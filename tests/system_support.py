@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import asyncpg
 import httpx
 
 from registry.domain.iin import check_digit
+from servicekit.access import hash_key
 from servicekit.embedded.stack import Stack
 
 _serial = itertools.count(1)
@@ -85,3 +88,40 @@ async def organisation_with_key(system: RunningSystem, body: dict[str, object]) 
         assert key.status_code == 201, key.text
     secret: str = key.json()["api_key"]
     return organisation_id, secret
+
+
+ROLE_ORGANISATIONS: dict[str, dict[str, object]] = {
+    "lmc": {"kind": "lmc", "region": "Turkistan"},
+    "agency": {"kind": "agency", "licence_number": "KZ-PEA-7", "licence_valid_until": "2099-12-31"},
+    "operator": {"kind": "operator", "licence_number": "GLAA-7"},
+    "ministry": {"kind": "ministry"},
+    "admin": {"kind": "admin"},
+}
+
+
+async def organisations_of_every_role(
+    system: RunningSystem, tag: str, roles: tuple[str, ...] = tuple(ROLE_ORGANISATIONS)
+) -> dict[str, tuple[str, str]]:
+    """A new organisation of each role with a key of its own, {role: (organisation id, key)},
+    returned once the visa, notifications and reporting services know every key."""
+    made = {}
+    for role in roles:
+        body = {"name": f"{role.title()} {tag}", **ROLE_ORGANISATIONS[role]}
+        made[role] = await organisation_with_key(system, body)
+    await keys_known_everywhere(system, [key for _, key in made.values()])
+    return made
+
+
+async def keys_known_everywhere(
+    system: RunningSystem, keys: list[str], timeout: float = 60
+) -> None:
+    """Wait until each service other than the registry has replicated the keys."""
+
+    deadline = time.monotonic() + timeout
+    for service in ("visa", "notifications", "reporting"):
+        for key in keys:
+            while not await system.query(
+                service, "SELECT 1 FROM api_key WHERE key_hash = $1", hash_key(key)
+            ):
+                assert time.monotonic() < deadline, f"{service} did not learn a key in time"
+                await asyncio.sleep(0.2)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from contracts.base import IntegrationEvent
 
@@ -52,6 +52,14 @@ class CloudEvent(BaseModel):
     traceparent: str | None = None
     tracestate: str | None = None
     data: bytes = b""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        """No consumer's database can store a NUL, so such an event could never be recorded."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
 
     @classmethod
     def create(

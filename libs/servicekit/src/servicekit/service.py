@@ -29,12 +29,15 @@ from contracts.topics import (
 )
 from servicekit import kafka_admin
 from servicekit.access.principal import Principal
+from servicekit.access.store import ApiKeyStore
 from servicekit.db import create_pool, database_ready
 from servicekit.http import idempotency
 from servicekit.http.correlation import install_correlation_id
 from servicekit.http.limits import BodyLimit
 from servicekit.http.observability import install_request_metrics, observability_router
+from servicekit.http.openapi import serve_problem_document
 from servicekit.http.problems import install_problem_handlers
+from servicekit.http.rate_limit import RateLimit, RateLimiter
 from servicekit.inbox import Inbox
 from servicekit.messaging import (
     ConsumerConfig,
@@ -270,6 +273,10 @@ def create_app(definition: ServiceDefinition[Any]) -> FastAPI:
     app.add_middleware(
         BodyLimit, default=settings.max_request_bytes, per_path=definition.body_limits
     )
+    limited = settings.rate_limit_per_minute > 0
+    if limited:  # added last: runs first, before the body is read
+        limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        app.add_middleware(RateLimit, limiter=limiter, key_id=_api_key_id)
     install_problem_handlers(app)
     install_request_metrics(app, definition.name)
     install_correlation_id(app)
@@ -285,8 +292,16 @@ def create_app(definition: ServiceDefinition[Any]) -> FastAPI:
         async def asyncapi() -> dict[str, Any]:
             return document()
 
+    serve_problem_document(app, rate_limited=limited)
     _instrument(app)
     return app
+
+
+async def _api_key_id(scope: Any, key_hash: str) -> str | None:
+    """The id of the active API key with this hash (for the rate limit)."""
+    runtime: Runtime[Any] = scope["app"].state.runtime
+    principal = await ApiKeyStore(runtime.pool).principal_for(key_hash)
+    return str(principal.key_id) if principal is not None else None
 
 
 def _readiness_checks(request: Request) -> dict[str, Callable[[], Awaitable[bool]]]:

@@ -25,6 +25,9 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     otel_exporter_otlp_endpoint: str | None = None
     max_request_bytes: int = Field(default=1_048_576, ge=1024)
+    # Requests per API key and service process (servicekit.http.rate_limit); 0 turns it off.
+    rate_limit_per_minute: int = Field(default=1200, ge=0)
+    rate_limit_burst: int = Field(default=240, ge=1)
     migrate_on_start: bool = True
     create_topics_on_start: bool = True
 

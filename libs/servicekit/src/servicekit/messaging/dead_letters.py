@@ -12,7 +12,7 @@ import asyncpg
 from contracts.envelope import CloudEvent
 from contracts.topics import dead_letter_topic
 from servicekit.inbox import Inbox
-from servicekit.messaging.records import ReceivedRecord
+from servicekit.messaging.records import ReceivedRecord, storable
 from servicekit.outbox.writer import OutboxWriter
 
 _INSERT = """
@@ -59,7 +59,7 @@ class DeadLetterStore:
         """Keep the record, publish it to the DLQ topic (via the outbox) and let its stream
         move on; all in the caller's transaction."""
         headers = record.text_headers()
-        error_text = f"{type(error).__name__}: {error}"[:4000]
+        error_text = _describe(error)
         dead_letter_id: int = await conn.fetchval(
             _INSERT,
             self._service,
@@ -68,7 +68,7 @@ class DeadLetterStore:
             record.topic,
             record.partition,
             record.offset,
-            record.key.decode("utf-8", "replace") if record.key is not None else None,
+            record.text_key(),
             event.subject if event else None,
             event.aggregateversion if event else None,
             json.dumps(headers),
@@ -80,7 +80,7 @@ class DeadLetterStore:
             conn,
             event_id=str(uuid.uuid4()),
             topic=dead_letter_topic(self._service),
-            key=record.key.decode("utf-8", "replace") if record.key is not None else None,
+            key=record.text_key(),
             headers=headers | self._dlq_headers(record, error_text, attempts),
             payload=record.value,
         )
@@ -122,7 +122,7 @@ class DeadLetterStore:
         await conn.execute(
             "UPDATE dead_letter SET error = $2, attempts = attempts + 1 WHERE id = $1",
             dead_letter_id,
-            f"{type(error).__name__}: {error}"[:4000],
+            _describe(error),
         )
 
     def _dlq_headers(self, record: ReceivedRecord, error: str, attempts: int) -> dict[str, str]:
@@ -135,6 +135,10 @@ class DeadLetterStore:
             "dlq_attempts": str(attempts),
             "dlq_failed_at": datetime.now(UTC).isoformat(),
         }
+
+
+def _describe(error: BaseException) -> str:
+    return storable(f"{type(error).__name__}: {error}")[:4000]
 
 
 def _dead_letter(row: asyncpg.Record) -> DeadLetter:

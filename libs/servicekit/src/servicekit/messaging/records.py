@@ -29,4 +29,17 @@ class ReceivedRecord:
 
     def text_headers(self) -> dict[str, str]:
         """Headers as text; undecodable bytes are replaced so a poison record stays readable."""
-        return {name: raw.decode("utf-8", "replace") for name, raw in self.headers}
+        return {storable(name): readable(raw) for name, raw in self.headers}
+
+    def text_key(self) -> str | None:
+        return readable(self.key) if self.key is not None else None
+
+
+def readable(raw: bytes) -> str:
+    """Bytes as text that PostgreSQL can store, whatever they were."""
+    return storable(raw.decode("utf-8", "replace"))
+
+
+def storable(text: str) -> str:
+    """PostgreSQL's text and jsonb refuse NUL: it becomes U+FFFD, as undecodable bytes do."""
+    return text.replace("\x00", "\ufffd")

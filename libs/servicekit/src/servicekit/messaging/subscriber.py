@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 
 from servicekit.messaging.processor import EventProcessor
 from servicekit.messaging.records import ReceivedRecord
@@ -34,6 +36,8 @@ def subscribe(
         heartbeat_interval_ms=settings.consumer_heartbeat_interval_ms,
         fetch_max_wait_ms=200,
         title=f"{settings.service_name} consumer",
+        parser=_parse_any_headers,
+        decoder=_raw_body,
     )
 
     async def on_record(message: KafkaMessage) -> None:
@@ -41,6 +45,37 @@ def subscribe(
 
     subscriber(on_record)
     return subscriber
+
+
+async def _parse_any_headers(
+    record: Any, parse: Callable[[Any], Awaitable[StreamMessage[Any]]]
+) -> StreamMessage[Any]:
+    """FastStream decodes every header as UTF-8 and drops a record it cannot read, unseen by
+    the processor: such a record is parsed from a copy with readable headers and keeps the
+    original, which the processor dead-letters."""
+    if all(_is_utf8(value) for _, value in record.headers):
+        return await parse(record)
+    readable = copy.copy(record)
+    readable.headers = [
+        (name, value.decode("utf-8", "replace").encode()) for name, value in record.headers
+    ]
+    message = await parse(readable)
+    message.raw_message = record
+    return message
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+async def _raw_body(message: StreamMessage[Any]) -> Any:
+    """The processor reads and validates the raw record itself: FastStream must not decode the
+    body (a body declared JSON that is not would fail there, before the dead-letter path)."""
+    return message.body
 
 
 def assigned_partitions(subscriber: Any) -> int:

@@ -23,6 +23,8 @@ TEST_SETTINGS: dict[str, Any] = {
     "consumer_retry_backoff_seconds": 0.01,
     "outbox_poll_interval_seconds": 0.2,
     "log_json": False,
+    # Tests make requests far faster than partners do; the rate limit's own tests turn it on.
+    "rate_limit_per_minute": 0,
 }
 
 

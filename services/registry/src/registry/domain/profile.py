@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+# The longest full name (given name, patronymic, family name) the contact details carry.
+FULL_NAME_LENGTH = 200
+
 
 class Sex(StrEnum):
     MALE = "male"

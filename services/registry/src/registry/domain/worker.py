@@ -20,7 +20,7 @@ from registry.domain.iin import IIN
 from registry.domain.journey import Stage, Withdrawal
 from registry.domain.orientation import OrientationRecord
 from registry.domain.placement import Placement
-from registry.domain.profile import Consent, Language, Profile, Sex
+from registry.domain.profile import FULL_NAME_LENGTH, Consent, Language, Profile, Sex
 from registry.domain.screening import Screening, UkStay
 from registry.domain.travel import Trip
 from registry.domain.visa import VisaCase
@@ -82,6 +82,7 @@ class Worker(PreparationSteps, VisaSteps, AbroadSteps, ComplianceSteps):
             raise InvalidWorkerData("the date of birth must be in the past", field="date_of_birth")
         if profile.phone is None and profile.email is None:
             raise InvalidWorkerData("a phone number or an e-mail address is needed", field="phone")
+        _check_full_name(profile)
         worker = cls(worker_id, iin, organisation_id, profile, consent, registered_at=now)
         worker.events.append(events.WorkerRegistered(worker_id, now))
         return worker
@@ -92,6 +93,7 @@ class Worker(PreparationSteps, VisaSteps, AbroadSteps, ComplianceSteps):
             raise InvalidWorkerData("the date of birth must be in the past", field="date_of_birth")
         if profile.phone is None and profile.email is None:
             raise InvalidWorkerData("a phone number or an e-mail address is needed", field="phone")
+        _check_full_name(profile)
         changed = [
             name
             for name in _PROFILE_FIELDS
@@ -120,3 +122,14 @@ class Worker(PreparationSteps, VisaSteps, AbroadSteps, ComplianceSteps):
                 f" is {self.profile.date_of_birth.isoformat()}"
             )
         return found
+
+
+def _check_full_name(profile: Profile) -> None:
+    """The full name travels to the notifications service on the contact topic, which carries
+    at most FULL_NAME_LENGTH characters: a longer one is refused here rather than lost."""
+    if len(profile.full_name) > FULL_NAME_LENGTH:
+        raise InvalidWorkerData(
+            f"given name, patronymic and family name are longer than {FULL_NAME_LENGTH}"
+            " characters together",
+            field="given_name",
+        )

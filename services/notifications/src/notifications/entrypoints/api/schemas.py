@@ -8,8 +8,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
+from servicekit.http.text import NO_NUL
+
 LanguageCode = Literal["kk", "ru", "en"]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
+Url = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000, pattern=NO_NUL)
+]
 
 _ENDPOINT_ID = "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f"
 _ORG_ID = "a3b1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"

@@ -27,9 +27,14 @@ from registry.domain.travel import ContractEndReason, Trip
 from registry.domain.visa import VisaCase, VisaStatus
 from registry.domain.welfare import WelfareChannel, WelfareCheck, WelfareOutcome
 from registry.domain.worker import Worker
+from servicekit.http.text import NO_NUL
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=NO_NUL)
+]
 Money = Annotated[
     Decimal,
     Field(ge=0, max_digits=10, decimal_places=2, description='A decimal string, e.g. "60.00".'),

@@ -9,8 +9,15 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from registry.domain.organisation import OrganisationKind
+from servicekit.http.text import NO_NUL
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
+# As the organisation events carry it (contracts' Region).
+Region = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+]
 
 
 class OrganisationCreate(BaseModel):
@@ -31,7 +38,7 @@ class OrganisationCreate(BaseModel):
 
     name: Text
     kind: OrganisationKind
-    region: Text | None = Field(default=None, description="Required for an LMC.")
+    region: Region | None = Field(default=None, description="Required for an LMC.")
     licence_number: Text | None = Field(default=None, description="Agencies and operators.")
     licence_valid_until: date | None = Field(default=None, description="Required for agencies.")
 
@@ -40,7 +47,7 @@ class OrganisationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Text | None = None
-    region: Text | None = None
+    region: Region | None = None
     licence_number: Text | None = None
     licence_valid_until: date | None = None
     active: bool | None = Field(default=None, description="False deactivates the organisation.")

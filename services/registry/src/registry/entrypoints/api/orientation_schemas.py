@@ -11,8 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from registry.adapters.orientation_repository import ScheduledSession
 from registry.domain.orientation import OrientationTopic
 from registry.domain.profile import Language
+from servicekit.http.text import NO_NUL
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
 
 
 class OrientationSessionCreate(BaseModel):

@@ -9,8 +9,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from registry.domain.worker import Consent, Language, Profile, Sex
+from servicekit.http.text import NO_NUL
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+]
 E164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9][0-9]{6,14}$")]
 PassportNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Z0-9]{6,12}$")
@@ -19,8 +22,8 @@ PassportNumber = Annotated[
 
 class ConsentIn(BaseModel):
     given_at: datetime = Field(description="When the worker consented to data processing.")
-    text_version: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(
-        description="Version of the consent text the worker agreed to.", examples=["2025-01"]
+    text_version: Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=NO_NUL)] = (
+        Field(description="Version of the consent text the worker agreed to.", examples=["2025-01"])
     )
 
 

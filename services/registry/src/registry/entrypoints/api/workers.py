@@ -18,7 +18,7 @@ from registry.domain.errors import WorkerNotFound
 from registry.domain.worker import Stage, Worker
 from registry.entrypoints.api.dependencies import UnitOfWorkFactory
 from registry.entrypoints.api.journey_schemas import AssignmentCreate, AssignmentPublic
-from registry.entrypoints.api.schemas import WorkerCreate, WorkerPublic, WorkerUpdate
+from registry.entrypoints.api.schemas import NO_NUL, WorkerCreate, WorkerPublic, WorkerUpdate
 from servicekit.access import Principal
 from servicekit.access.http import CurrentPrincipal
 from servicekit.http.idempotency import Answer, IdempotencyKey, run_once
@@ -71,12 +71,13 @@ async def list_visible_workers(
     principal: CurrentPrincipal,
     unit_of_work: UnitOfWorkFactory,
     stage: Stage | None = None,
-    region: Annotated[str | None, Query(max_length=100)] = None,
+    region: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
     organisation_id: UUID | None = None,
     season: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     iin: Annotated[str | None, Query(pattern=r"^[0-9]{12}$", description="Exact IIN")] = None,
     name: Annotated[
-        str | None, Query(min_length=2, max_length=100, description="Part of the name")
+        str | None,
+        Query(min_length=2, max_length=100, pattern=NO_NUL, description="Part of the name"),
     ] = None,
     cursor: Cursor = None,
     limit: Limit = 50,

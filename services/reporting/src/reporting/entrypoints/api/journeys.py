@@ -19,12 +19,17 @@ from reporting.application.exports import (
     row_batches,
 )
 from reporting.config import ReportingSettings
-from reporting.entrypoints.api.parameters import DATE_RANGE_NOTE, CallerScope, FilterParams
+from reporting.entrypoints.api.parameters import (
+    DATE_RANGE_NOTE,
+    SCOPE_REFUSED,
+    CallerScope,
+    FilterParams,
+)
 from reporting.entrypoints.api.schemas import JourneyPublic
 from servicekit.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from servicekit.service import runtime_of
 
-router = APIRouter(tags=["journeys and exports"])
+router = APIRouter(tags=["journeys and exports"], responses=SCOPE_REFUSED)
 
 _JOURNEY_SELECT = (
     ", ".join(f'{c.sql} AS "{c.name}"' for c in JOURNEY_COLUMNS)

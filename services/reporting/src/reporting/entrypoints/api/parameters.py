@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Depends, Query
@@ -13,6 +13,7 @@ from contracts.events.common import Sector, Sex
 from reporting.application.datasets import Filters, InvalidQuery, Scope
 from servicekit.access.http import CurrentPrincipal
 from servicekit.http.problems import FieldProblem, Forbidden
+from servicekit.http.text import NO_NUL
 
 DATE_RANGE_NOTE = (
     "`from` and `to` (inclusive) filter the date of what is counted: see each figure's description."
@@ -23,7 +24,10 @@ def filter_parameters(
     region: Annotated[
         str | None,
         Query(
-            max_length=100, description="Kazakhstan region of the worker.", examples=["Turkistan"]
+            max_length=100,
+            pattern=NO_NUL,
+            description="Kazakhstan region of the worker.",
+            examples=["Turkistan"],
         ),
     ] = None,
     sex: Annotated[Sex | None, Query(description="The worker's sex.")] = None,
@@ -108,4 +112,8 @@ def scope_for(principal: CurrentPrincipal, filters: FilterParams) -> Scope:
 
 
 CallerScope = Annotated[Scope, Depends(scope_for)]
+# scope_for's refusal, documented on the routers whose every route depends on it.
+SCOPE_REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Another organisation's or operator's figures were asked for"}
+}
 Language = Literal["kk", "ru", "en"]

@@ -12,6 +12,7 @@ from reporting.application import statistics
 from reporting.application.datasets import Filters, Scope
 from reporting.entrypoints.api.parameters import (
     DATE_RANGE_NOTE,
+    SCOPE_REFUSED,
     CallerScope,
     FilterParams,
     GroupBy,
@@ -30,7 +31,7 @@ from reporting.entrypoints.api.schemas import (
 )
 from servicekit.service import runtime_of
 
-router = APIRouter(prefix="/v1/statistics", tags=["statistics"])
+router = APIRouter(prefix="/v1/statistics", tags=["statistics"], responses=SCOPE_REFUSED)
 
 Query = Callable[[Any, Filters, Scope, Sequence[str]], Awaitable[list[dict[str, Any]]]]
 

@@ -22,6 +22,7 @@ from reporting.application import statistics
 from reporting.application.datasets import Filters, Scope
 from reporting.application.view_tokens import InvalidToken, ViewTokens, token_key
 from reporting.config import ReportingSettings
+from reporting.entrypoints.api.parameters import NO_NUL
 from reporting.entrypoints.api.schemas import DashboardLink
 from reporting.entrypoints.dashboard.i18n import (
     LANGUAGE_NAMES,
@@ -113,13 +114,16 @@ async def _viewer(request: Request, token: str) -> Principal:
     tags=["dashboard"],
     operation_id="dashboard",
     summary="The dashboard page (HTML), opened with a link from POST /v1/dashboard/links",
+    responses={
+        401: {"description": "The link's token is not valid or has expired, or its key was revoked"}
+    },
 )
 async def dashboard(
     request: Request,
     token: Annotated[str, Query(max_length=2000, description="The view token of the link.")],
     lang: Annotated[Lang, Query(description="kk, ru or en.")] = "en",
     season: Annotated[int | None, Query(ge=2020, le=2100)] = None,
-    region: Annotated[str | None, Query(max_length=100)] = None,
+    region: Annotated[str | None, Query(max_length=100, pattern=NO_NUL)] = None,
 ) -> HTMLResponse:
     principal = await _viewer(request, token)
     scope = Scope.of(principal)

@@ -16,6 +16,7 @@ from visa.domain import errors
 from visa.domain.rules import VisaRules
 from visa.entrypoints.api.dependencies import Admin, Caller, UnitOfWorkFactory
 from visa.entrypoints.api.openapi import problem_responses
+from visa.entrypoints.api.schemas import NO_NUL
 
 router = APIRouter(prefix="/v1", tags=["visa rules"])
 
@@ -50,7 +51,7 @@ class VisaRulesBody(BaseModel):
     minimum_age: int
     application_fee: Decimal = Field(description="The visa application fee, e.g. 319.00.")
     fee_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-    note: Annotated[str, StringConstraints(max_length=500)] | None = None
+    note: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] | None = None
 
     def rules(self) -> VisaRules:
         return VisaRules(**self.model_dump(exclude={"note"}))

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import raw_limits, scenarios
+from bench import queries, raw_limits, rebuild, scenarios
 from bench.figures import Figure, Report, percentile
 from bench.system import fresh_database, peak_memory_mb, recruiter_key, start_system
 from servicekit.embedded.postgres import ensure_server_running
@@ -23,6 +23,10 @@ async def measure_raw_limits(report: Report, quick: bool) -> None:
     dsn = await fresh_database("bench_raw")
     report.limit(await raw_limits.single_row_commits(dsn, seconds=3 if quick else 8))
     report.limit(await raw_limits.copy_rows(dsn, rows=100_000 if quick else 500_000))
+    await measure_kafka_limits(report, quick)
+
+
+async def measure_kafka_limits(report: Report, quick: bool) -> None:
     with TansuBroker() as broker:
         messages = 30_000 if quick else 200_000
         produced, consumed = await raw_limits.kafka_produce_and_consume(
@@ -51,6 +55,16 @@ async def measure_system(report: Report, quick: bool) -> None:
             stack.stop()
 
 
+async def measure_rebuild(report: Report, events: int) -> None:
+    print(f"projection rebuild ({events:,} events)", flush=True)
+    await rebuild.projection_rebuild(report, events)
+
+
+async def measure_queries(report: Report, workers: int, quick: bool) -> None:
+    print(f"reporting queries ({workers:,} workers)", flush=True)
+    await queries.reporting_queries(report, workers, quick)
+
+
 async def registrations(report: Report, url: str, key: str, seconds: float) -> None:
     """Registrations/s at a fixed concurrency, the load coming from a separate process."""
     command = [sys.executable, "-m", "bench.load", url, key, "32", str(seconds)]
@@ -71,14 +85,28 @@ async def registrations(report: Report, url: str, key: str, seconds: float) -> N
 async def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, shorter runs")
-    parser.add_argument("--only", choices=["raw", "system"], help="one part only")
+    parser.add_argument(
+        "--only", choices=["raw", "system", "rebuild", "queries"], help="one part only"
+    )
+    parser.add_argument("--events", type=int, help="events to rebuild from (default 1,000,000;"
+                        " 50,000 with --quick)")  # fmt: skip
+    parser.add_argument("--workers", type=int, help="workers to query over (default 1,000,000;"
+                        " 100,000 with --quick)")  # fmt: skip
     args = parser.parse_args()
+    events = args.events or (50_000 if args.quick else 1_000_000)
+    workers = args.workers or (100_000 if args.quick else 1_000_000)
     ensure_server_running()
     report = Report()
     if args.only in (None, "raw"):
         await measure_raw_limits(report, args.quick)
+    elif args.only == "rebuild":
+        await measure_kafka_limits(report, args.quick)  # the rebuild is read against consume
     if args.only in (None, "system"):
         await measure_system(report, args.quick)
+    if args.only in (None, "rebuild"):
+        await measure_rebuild(report, events)
+    if args.only in (None, "queries"):
+        await measure_queries(report, workers, args.quick)
     print(report.table())
     return 0
 

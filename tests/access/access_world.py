@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from faults.scale_journey import END, START, TODAY, TOPICS, Api, Partner, until
+from faults.scale_journey import END, START, TODAY, TOPICS, Api, Partner, placement_body, until
 from system_support import RunningSystem, admin_headers, keys_known_everywhere, valid_iin
 
 ROLES = ("lmc", "agency", "operator", "ministry", "admin")
@@ -292,17 +292,7 @@ class World:
         return self.counter
 
     def placement_body(self) -> dict[str, Any]:
-        return {
-            "operator_id": self.operator.id,
-            "farm_name": "Farm",
-            "sector": "horticulture",
-            "uk_region": "Kent",
-            "start_date": START.isoformat(),
-            "end_date": END.isoformat(),
-            "hourly_wage": "12.21",
-            "hours_per_week": "39.0",
-            "accommodation": {"provided": False},
-        }
+        return placement_body(self.operator.id, farm_name="Farm", uk_region="Kent")
 
     def cos_body(self) -> dict[str, Any]:
         return {

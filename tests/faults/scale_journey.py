@@ -268,35 +268,39 @@ class Plan:
     processing_days: int
 
 
+def placement_body(operator_id: str, **changes: Any) -> dict[str, Any]:
+    """A placement offer of the season: 39 hours a week at the 2026 minimum wage."""
+    return {
+        "operator_id": operator_id,
+        "farm_name": "Hillside Berries",
+        "sector": "horticulture",
+        "uk_region": "West Midlands",
+        "start_date": START.isoformat(),
+        "end_date": END.isoformat(),
+        "hourly_wage": "12.21",
+        "hours_per_week": "39.0",
+        "accommodation": {"provided": False},
+    } | changes
+
+
+PATHS = {  # a worker's path through the journey, and how often it is taken
+    "complete": 26,
+    "late": 8,
+    "declines": 7,
+    "halt": 14,
+    "withdraw": 16,
+    "reopen": 6,
+    "new_offer": 5,
+    "refused_stays": 4,
+    "refused_withdraws": 4,
+    "ineligible": 10,
+}
+
+
 def make_plan(rng: random.Random, number: int, recruiters: int, operators: int) -> Plan:
-    path = rng.choices(
-        [
-            "complete",
-            "late",
-            "declines",
-            "halt",
-            "withdraw",
-            "reopen",
-            "new_offer",
-            "refused_stays",
-            "refused_withdraws",
-            "ineligible",
-        ],
-        weights=[26, 8, 7, 14, 16, 6, 5, 4, 4, 10],
-    )[0]
+    path = rng.choices(list(PATHS), weights=list(PATHS.values()))[0]
     # The first workers take every path once, so that even a small run covers them all.
-    paths = [
-        "complete",
-        "late",
-        "declines",
-        "halt",
-        "withdraw",
-        "reopen",
-        "new_offer",
-        "refused_stays",
-        "refused_withdraws",
-        "ineligible",
-    ]
+    paths = list(PATHS)
     if number < len(paths):
         path = paths[number]
     halt_at: str | None = None
@@ -809,17 +813,11 @@ class Driver:
         told(w, "OrientationCompleted")
 
     async def offer(self, w: WorkerTruth, operator: Partner) -> str:
-        body = {
-            "operator_id": operator.id,
-            "farm_name": "Hillside Berries",
-            "sector": "horticulture" if w.number % 3 else "poultry",
-            "uk_region": "West Midlands",
-            "start_date": START.isoformat(),
-            "end_date": END.isoformat(),
-            "hourly_wage": "12.21",
-            "hours_per_week": "39.0",
-            "accommodation": {"provided": True, "weekly_cost": "60.00"},
-        }
+        body = placement_body(
+            operator.id,
+            sector="horticulture" if w.number % 3 else "poultry",
+            accommodation={"provided": True, "weekly_cost": "60.00"},
+        )
         made = await self.post(w, "/placements", w.owner, body)
         w.stage = "offered"
         told(w, "PlacementOffered", operator=operator)

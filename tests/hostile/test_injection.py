@@ -17,7 +17,17 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from faults.scale_journey import END, START, TODAY, TOPICS, Api, Partner, Stats, until
+from faults.scale_journey import (
+    END,
+    START,
+    TODAY,
+    TOPICS,
+    Api,
+    Partner,
+    Stats,
+    placement_body,
+    until,
+)
 from system_support import RunningSystem, organisations_of_every_role, valid_iin
 
 pytestmark = [pytest.mark.hostile]
@@ -201,17 +211,10 @@ async def inject_everywhere(
     farm, description, reason = make(SHORT), make(LONG), make(LONG)
 
     def placement(text: str, long_text: str) -> dict[str, Any]:
-        return {
-            "operator_id": operator.id,
-            "farm_name": text,
-            "sector": "horticulture",
-            "uk_region": text,
-            "start_date": START.isoformat(),
-            "end_date": END.isoformat(),
-            "hourly_wage": "12.21",
-            "hours_per_week": "39.0",
-            "accommodation": {"provided": True, "weekly_cost": "60.00", "description": long_text},
-        }
+        accommodation = {"provided": True, "weekly_cost": "60.00", "description": long_text}
+        return placement_body(
+            operator.id, farm_name=text, uk_region=text, accommodation=accommodation
+        )
 
     first = await send(
         registry,

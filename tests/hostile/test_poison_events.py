@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from faults.scale_journey import END, START, TODAY, Api, Partner, Stats, until
+from faults.scale_journey import END, START, TODAY, Api, Partner, Stats, placement_body, until
 from faults.scale_journey import TOPICS as ORIENTATION
 from system_support import RunningSystem, organisation_with_key
 
@@ -189,17 +189,7 @@ async def valid_events(system: RunningSystem, api: Api, tag: str) -> dict[str, s
             "POST",
             f"{path}/placements",
             lmc,
-            json={
-                "operator_id": operator_id,
-                "farm_name": "Farm",
-                "sector": "poultry",
-                "uk_region": "Kent",
-                "start_date": START.isoformat(),
-                "end_date": END.isoformat(),
-                "hourly_wage": "12.21",
-                "hours_per_week": "39.0",
-                "accommodation": {"provided": False},
-            },
+            json=placement_body(operator_id, farm_name="Farm", sector="poultry", uk_region="Kent"),
         )
         await api.call("registry", "POST", f"{path}/placements/{placement['id']}/acceptance", lmc)
 

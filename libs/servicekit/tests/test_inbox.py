@@ -241,3 +241,47 @@ async def test_a_unit_of_work_cancelled_while_opening_gives_its_connection_back(
 async def _open(pool: asyncpg.Pool) -> None:
     async with UnitOfWork(pool, OutboxWriter("consumer"), source="/sws/test"):
         pass
+
+
+async def test_a_batch_applies_in_order_with_duplicates_gaps_and_old_versions(
+    kit_db: KitDatabase,
+) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    first = as_record(thing("w-1", 1), TOPIC, version=1)
+    batch = [
+        first,
+        as_record(thing("w-1", 3), TOPIC, version=3),  # waits for version 2
+        as_record(thing("w-2", 1), TOPIC, version=1),
+        first,  # redelivered within the batch
+        as_record(thing("w-1", 2), TOPIC, version=2),  # releases version 3
+        as_record(thing("w-2", 9), TOPIC, version=1),  # an old version under a new id
+    ]
+
+    outcomes = await processor.process_batch(batch)
+
+    assert outcomes == [Outcome.APPLIED, Outcome.PARKED, Outcome.APPLIED, Outcome.DUPLICATE,
+                        Outcome.APPLIED, Outcome.OLD_VERSION]  # fmt: skip
+    assert await applications(kit_db.pool) == [("w-1", 1), ("w-2", 1), ("w-1", 2), ("w-1", 3)]
+    assert await kit_db.pool.fetchval("SELECT count(*) FROM inbox_parked") == 0
+
+
+async def test_a_failing_or_malformed_record_in_a_batch_leaves_the_others_applied(
+    kit_db: KitDatabase,
+) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    malformed = ReceivedRecord(TOPIC, b"k", b"{}", headers=(("ce_id", b"only an id"),))
+    batch = [
+        as_record(thing("w-1", 1), TOPIC, version=1),
+        as_record(thing("w-2", 1, fail=True), TOPIC, version=1),
+        as_record(thing("w-3", 1), TOPIC, version=1),
+    ]
+
+    failing = await processor.process_batch(batch)
+    with_malformed = await processor.process_batch(
+        [malformed, as_record(thing("w-4", 1), TOPIC, version=1)]
+    )
+
+    assert failing == [Outcome.APPLIED, Outcome.DEAD_LETTERED, Outcome.APPLIED]
+    assert with_malformed == [Outcome.DEAD_LETTERED, Outcome.APPLIED]
+    assert await applications(kit_db.pool) == [("w-1", 1), ("w-3", 1), ("w-4", 1)]
+    assert await kit_db.pool.fetchval("SELECT count(*) FROM dead_letter") == 2

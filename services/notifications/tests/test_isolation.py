@@ -88,6 +88,16 @@ async def test_a_dead_and_a_slow_endpoint_do_not_hold_back_the_other_deliveries(
 
             await wait_until(dead_circuit_open, timeout=30)
 
+            async def fast_recorded_delivered() -> bool:
+                # the receiver has the request a moment before the sender records the answer
+                statuses = await runtime.pool.fetch(
+                    "SELECT status FROM delivery WHERE channel = 'webhook' AND recipient_id = $1",
+                    str(fast.organisation_id),
+                )
+                return {row["status"] for row in statuses} == {"delivered"}
+
+            await wait_until(fast_recorded_delivered, timeout=30)
+
             # Everything else went through while the slow endpoint still holds its requests.
             assert slow_receiver.held == 2  # its limit of sends in flight, no more
             assert slow_receiver.accepted == []

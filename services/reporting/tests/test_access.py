@@ -68,6 +68,17 @@ async def test_an_operator_sees_the_workers_placed_with_it_only(fed: Fed) -> Non
     assert {row["pseudonymous_worker_id"] for row in rows} == mine
 
 
+async def test_an_operator_and_an_lmc_get_their_delivery_figures(fed: Fed) -> None:
+    """The deliveries' scope names the caller twice (as a worker's organisation or operator,
+    and as a recipient): both must be read as the same uuid."""
+    everyone = await get(fed, "/v1/statistics/notifications", "ministry")
+    total = sum(row["messages"] for row in everyone.json()["rows"])
+    for label in ("operator_1", "lmc_turkistan"):
+        mine = await get(fed, "/v1/statistics/notifications", label)
+        assert mine.status_code == 200, mine.text
+        assert sum(row["messages"] for row in mine.json()["rows"]) <= total
+
+
 async def test_asking_for_another_organisations_figures_is_forbidden(fed: Fed) -> None:
     other = fed.history.organisations["agency_a"].id
     response = await get(fed, "/v1/statistics/funnel", "lmc_zhambyl", organisation_id=str(other))

@@ -39,6 +39,8 @@ class ServiceSettings(BaseSettings):
     idempotency_retention_hours: float = Field(default=48.0, gt=0)
 
     consumer_max_attempts: int = Field(default=5, ge=1)
+    # Records applied in one transaction, with one offset commit (servicekit.messaging).
+    consumer_max_batch: int = Field(default=200, ge=1)
     consumer_retry_backoff_seconds: float = Field(default=0.2, ge=0)
     consumer_session_timeout_ms: int = Field(default=10_000, ge=1000)
     consumer_heartbeat_interval_ms: int = Field(default=1_000, ge=100)

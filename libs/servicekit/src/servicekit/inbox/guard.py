@@ -68,6 +68,9 @@ WHERE consumer = $1 AND topic = $2 AND subject = $3 AND version = (
     SELECT version + 1 FROM inbox_stream WHERE consumer = $1 AND topic = $2 AND subject = $3)
 RETURNING partition_key, headers, payload
 """
+_HAS_PARKED = """
+SELECT EXISTS (SELECT 1 FROM inbox_parked WHERE consumer = $1 AND topic = $2 AND subject = $3)
+"""
 
 
 class Inbox:
@@ -98,10 +101,19 @@ class Inbox:
     ) -> None:
         """Record that ``event`` was applied (or dead-lettered) and advance its stream."""
         await self._set_outcome(conn, event, outcome)
+        await self.advance(conn, event, topic)
+
+    async def advance(self, conn: asyncpg.Connection, event: CloudEvent, topic: str) -> None:
+        """Advance the stream past ``event``, admitted as APPLIED (its outcome is recorded)."""
         if event.subject is not None and event.aggregateversion is not None:
             await conn.execute(
                 _ADVANCE, self.consumer, topic, event.subject, event.aggregateversion
             )
+
+    async def has_parked(self, conn: asyncpg.Connection, topic: str, subject: str) -> bool:
+        """Whether events of (topic, subject) wait for a missing version."""
+        found: bool = await conn.fetchval(_HAS_PARKED, self.consumer, topic, subject)
+        return found
 
     async def record_dead_letter(
         self, conn: asyncpg.Connection, event: CloudEvent, topic: str

@@ -6,9 +6,9 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 from opentelemetry import trace
@@ -72,7 +72,54 @@ class EventProcessor(Generic[U]):
         """Apply one record at most once; returns what happened to it. Never raises for a bad
         event (it is dead-lettered); waits out infrastructure failures."""
         started = time.perf_counter()
-        with _tracer.start_as_current_span(
+        with self._span(record) as span:
+            outcome = await self._process(record)
+            span.set_attribute("sws.inbox.outcome", outcome.value)
+        self._count(record.topic, outcome, time.perf_counter() - started)
+        return outcome
+
+    async def process_batch(self, records: Sequence[ReceivedRecord]) -> list[Outcome]:
+        """Apply a fetched batch (each partition's records in offset order) in one transaction.
+
+        When any record of the batch is malformed or fails, the transaction is rolled back and
+        every record goes through ``process`` on its own, with its retries and dead letters:
+        the fast path never decides an event's fate by itself."""
+        started = time.perf_counter()
+        try:
+            events = [from_kafka(r.key, r.value, r.headers) for r in records]
+        except MalformedEventError:
+            return [await self.process(record) for record in records]
+        try:
+            outcomes, blocked = await self._apply_together(records, events)
+        except Exception as error:  # any failure at all takes the careful path
+            log.info("batch of %d failed (%r); applying one by one", len(records), error)
+            return [await self.process(record) for record in records]
+        for topic, subject in blocked:
+            await self._drain_parked(topic, subject)
+        share = (time.perf_counter() - started) / len(records)
+        for record, outcome in zip(records, outcomes, strict=True):
+            self._count(record.topic, outcome, share)
+        return outcomes
+
+    async def _apply_together(
+        self, records: Sequence[ReceivedRecord], events: Sequence[CloudEvent]
+    ) -> tuple[list[Outcome], list[tuple[str, str]]]:
+        """Admit and apply ``events`` in one transaction: (outcomes, streams to drain)."""
+        outcomes: list[Outcome] = []
+        blocked: list[tuple[str, str]] = []
+        async with self._unit_of_work(None) as uow:
+            for record, event in zip(records, events, strict=True):
+                uow.correlation_id = event.correlationid
+                with self._span(record) as span:
+                    outcome, parked = await self._admit_and_apply(uow, event, record.topic)
+                    span.set_attribute("sws.inbox.outcome", outcome.value)
+                outcomes.append(outcome)
+                if parked and event.subject is not None:
+                    blocked.append((record.topic, event.subject))
+        return outcomes, blocked
+
+    def _span(self, record: ReceivedRecord) -> Any:
+        return _tracer.start_as_current_span(
             f"{record.topic} process",
             context=context_from_headers(record.text_headers()),
             kind=SpanKind.CONSUMER,
@@ -82,14 +129,11 @@ class EventProcessor(Generic[U]):
                 "messaging.consumer.group.name": self.config.service,
                 "sws.service": self.config.service,
             },
-        ) as span:
-            outcome = await self._process(record)
-            span.set_attribute("sws.inbox.outcome", outcome.value)
-        metrics.EVENTS_CONSUMED.labels(self.config.service, record.topic, outcome.value).inc()
-        metrics.EVENT_HANDLING_SECONDS.labels(self.config.service, record.topic).observe(
-            time.perf_counter() - started
         )
-        return outcome
+
+    def _count(self, topic: str, outcome: Outcome, seconds: float) -> None:
+        metrics.EVENTS_CONSUMED.labels(self.config.service, topic, outcome.value).inc()
+        metrics.EVENT_HANDLING_SECONDS.labels(self.config.service, topic).observe(seconds)
 
     async def _process(self, record: ReceivedRecord) -> Outcome:
         try:
@@ -98,21 +142,32 @@ class EventProcessor(Generic[U]):
             log.error("malformed record on %s: %s", record.topic, error)
             await self._dead_letter(record, None, error, attempts=1)
             return Outcome.DEAD_LETTERED
-        outcome = await self._with_retries(
-            lambda: self._apply_delivered(event, record.topic), lambda: (record, event)
-        )
-        if outcome in (Outcome.APPLIED, Outcome.DEAD_LETTERED) and event.subject is not None:
+        parked = False
+
+        async def apply() -> Outcome:
+            nonlocal parked
+            async with self._unit_of_work(event.correlationid) as uow:
+                outcome, parked = await self._admit_and_apply(uow, event, record.topic)
+            return outcome
+
+        outcome = await self._with_retries(apply, lambda: (record, event))
+        # a dead letter releases the version it held: its successors may now follow
+        drain = parked or outcome is Outcome.DEAD_LETTERED
+        if drain and event.subject is not None:
             await self._drain_parked(record.topic, event.subject)
         return outcome
 
-    async def _apply_delivered(self, event: CloudEvent, topic: str) -> Outcome:
-        async with self._unit_of_work(event.correlationid) as uow:
-            admission = await self._inbox.admit(uow.conn, event, topic)
-            if not admission.apply:
-                return admission.outcome
-            await self.router.dispatch(uow, event)
-            await self._inbox.complete(uow.conn, event, topic, Outcome.APPLIED)
-        return Outcome.APPLIED
+    async def _admit_and_apply(self, uow: U, event: CloudEvent, topic: str) -> tuple[Outcome, bool]:
+        """(what happened, whether successors of the event are parked), in ``uow``."""
+        admission = await self._inbox.admit(uow.conn, event, topic)
+        if not admission.apply:
+            return admission.outcome, False
+        await self.router.dispatch(uow, event)
+        await self._inbox.advance(uow.conn, event, topic)
+        parked = event.subject is not None and await self._inbox.has_parked(
+            uow.conn, topic, event.subject
+        )
+        return Outcome.APPLIED, parked
 
     async def _drain_parked(self, topic: str, subject: str) -> None:
         """Apply, in version order, the parked events that the stream has now caught up with."""

@@ -24,7 +24,8 @@ def subscribe(
 ) -> Any:
     """Subscribe the service's consumer group to ``topics``.
 
-    Offsets are committed only after a record is processed (at-least-once); a new group starts
+    Records arrive in batches (up to ``consumer_max_batch``), applied in one transaction; the
+    offsets are committed only after the batch is processed (at-least-once). A new group starts
     from the earliest offset because the broker's "latest" is unreliable (see DESIGN.md).
     """
     subscriber = broker.subscriber(
@@ -35,33 +36,42 @@ def subscribe(
         session_timeout_ms=settings.consumer_session_timeout_ms,
         heartbeat_interval_ms=settings.consumer_heartbeat_interval_ms,
         fetch_max_wait_ms=200,
+        batch=True,
+        max_records=settings.consumer_max_batch,
+        batch_timeout_ms=200,
         title=f"{settings.service_name} consumer",
         parser=_parse_any_headers,
         decoder=_raw_body,
     )
 
-    async def on_record(message: KafkaMessage) -> None:
-        await processor.process(ReceivedRecord.from_consumer_record(message.raw_message))
+    async def on_batch(message: KafkaMessage) -> None:
+        # the offsets of the whole batch are committed once it returns
+        records = [ReceivedRecord.from_consumer_record(record) for record in message.raw_message]
+        await processor.process_batch(records)
 
-    subscriber(on_record)
+    subscriber(on_batch)
     return subscriber
 
 
 async def _parse_any_headers(
-    record: Any, parse: Callable[[Any], Awaitable[StreamMessage[Any]]]
+    batch: tuple[Any, ...], parse: Callable[[Any], Awaitable[StreamMessage[Any]]]
 ) -> StreamMessage[Any]:
-    """FastStream decodes every header as UTF-8 and drops a record it cannot read, unseen by
-    the processor: such a record is parsed from a copy with readable headers and keeps the
-    original, which the processor dead-letters."""
-    if all(_is_utf8(value) for _, value in record.headers):
-        return await parse(record)
+    """FastStream decodes every header as UTF-8 and drops a batch it cannot read, unseen by
+    the processor: such a batch is parsed from copies with readable headers and keeps the
+    original records, which the processor dead-letters."""
+    if all(_is_utf8(value) for record in batch for _, value in record.headers):
+        return await parse(batch)
+    message = await parse(tuple(_with_readable_headers(record) for record in batch))
+    message.raw_message = batch
+    return message
+
+
+def _with_readable_headers(record: Any) -> Any:
     readable = copy.copy(record)
     readable.headers = [
         (name, value.decode("utf-8", "replace").encode()) for name, value in record.headers
     ]
-    message = await parse(readable)
-    message.raw_message = record
-    return message
+    return readable
 
 
 def _is_utf8(value: bytes) -> bool:
@@ -73,8 +83,9 @@ def _is_utf8(value: bytes) -> bool:
 
 
 async def _raw_body(message: StreamMessage[Any]) -> Any:
-    """The processor reads and validates the raw record itself: FastStream must not decode the
-    body (a body declared JSON that is not would fail there, before the dead-letter path)."""
+    """The processor reads and validates the raw records itself: FastStream must not decode
+    the bodies (a body declared JSON that is not would fail there, before the dead-letter
+    path)."""
     return message.body
 
 

@@ -214,10 +214,11 @@ DELIVERIES = Dataset(
         "organisation_id": "w.organisation_id",
     },
     date_column="d.occurred_on",
-    scope_organisation="(w.organisation_id = {p} OR d.recipient_id = {p}::text)",
+    # {p}::uuid first: a parameter cast to text alone would be typed text, and uuid = text fails
+    scope_organisation="(w.organisation_id = {p}::uuid OR d.recipient_id = {p}::uuid::text)",
     scope_operator=(
-        "(d.recipient_id = {p}::text OR EXISTS (SELECT 1 FROM journey oj"
-        " WHERE oj.worker_id = d.worker_id AND oj.operator_id = {p}))"
+        "(d.recipient_id = {p}::uuid::text OR EXISTS (SELECT 1 FROM journey oj"
+        " WHERE oj.worker_id = d.worker_id AND oj.operator_id = {p}::uuid))"
     ),
     date_meaning="the day the message was delivered or given up",
 )

@@ -32,6 +32,7 @@ from servicekit import kafka_admin
 from servicekit.messaging import ReceivedRecord
 from servicekit.service import Runtime
 
+BATCH = 500  # records per transaction
 PROJECTION_TABLES = (
     "organisation",
     "worker",
@@ -173,11 +174,12 @@ async def rebuild(
 
 
 async def _apply(runtime: Runtime[Any], records: Sequence[Any]) -> Counter[str]:
-    """One partition's records, in offset order, through the service's processor."""
+    """One partition's records, in offset order, through the service's processor (a batch
+    per transaction)."""
     counted: Counter[str] = Counter()
-    for record in records:
-        outcome = await runtime.processor.process(ReceivedRecord.from_consumer_record(record))
-        counted[outcome.value] += 1
+    for start in range(0, len(records), BATCH):
+        batch = [ReceivedRecord.from_consumer_record(r) for r in records[start : start + BATCH]]
+        counted.update(outcome.value for outcome in await runtime.processor.process_batch(batch))
     return counted
 
 

@@ -18,12 +18,13 @@ from registry.domain.errors import WorkerNotFound
 from registry.domain.worker import Stage, Worker
 from registry.entrypoints.api.dependencies import UnitOfWorkFactory
 from registry.entrypoints.api.journey_schemas import AssignmentCreate, AssignmentPublic
-from registry.entrypoints.api.schemas import NO_NUL, WorkerCreate, WorkerPublic, WorkerUpdate
+from registry.entrypoints.api.schemas import WorkerCreate, WorkerPublic, WorkerUpdate
 from servicekit.access import Principal
 from servicekit.access.http import CurrentPrincipal
 from servicekit.http.idempotency import Answer, IdempotencyKey, run_once
 from servicekit.http.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 from servicekit.http.problems import Problem
+from servicekit.http.text import NO_NUL
 
 router = APIRouter(prefix="/v1/workers", tags=["workers"])
 

@@ -22,7 +22,6 @@ from reporting.application import statistics
 from reporting.application.datasets import Filters, Scope
 from reporting.application.view_tokens import InvalidToken, ViewTokens, token_key
 from reporting.config import ReportingSettings
-from reporting.entrypoints.api.parameters import NO_NUL
 from reporting.entrypoints.api.schemas import DashboardLink
 from reporting.entrypoints.dashboard.i18n import (
     LANGUAGE_NAMES,
@@ -35,6 +34,7 @@ from reporting.entrypoints.dashboard.i18n import (
 from servicekit.access import ApiKeyStore, Principal
 from servicekit.access.http import CurrentPrincipal
 from servicekit.http.problems import Unauthorized
+from servicekit.http.text import NO_NUL
 from servicekit.service import runtime_of
 
 router = APIRouter()

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from servicekit.http.idempotency import Answer, IdempotencyKey, run_once
+from servicekit.http.text import NO_NUL
 from visa.application.rules import add_rule
 from visa.application.unit_of_work import VisaUnitOfWork
 from visa.domain import errors
 from visa.domain.rules import VisaRules
 from visa.entrypoints.api.dependencies import Admin, Caller, UnitOfWorkFactory
 from visa.entrypoints.api.openapi import problem_responses
-from visa.entrypoints.api.schemas import NO_NUL
 
 router = APIRouter(prefix="/v1", tags=["visa rules"])
 

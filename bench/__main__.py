@@ -79,7 +79,10 @@ async def registrations(report: Report, url: str, key: str, seconds: float) -> N
     report.add(Figure("registry: registration latency p50", percentile(latencies, 0.5), "ms"))
     report.add(Figure("registry: registration latency p99", percentile(latencies, 0.99), "ms"))
     if run["errors"]:
-        report.add(Figure("registry: failed registrations", run["errors"], "requests"))
+        failures = ", ".join(f"{kind} x{n}" for kind, n in run["failures"].items())
+        report.add(
+            Figure(f"registry: failed registrations ({failures})", run["errors"], "requests")
+        )
 
 
 async def main() -> int:
@@ -100,6 +103,7 @@ async def main() -> int:
     if args.only in (None, "raw"):
         await measure_raw_limits(report, args.quick)
     elif args.only == "rebuild":
+        print("raw limits (broker only)", flush=True)
         await measure_kafka_limits(report, args.quick)  # the rebuild is read against consume
     if args.only in (None, "system"):
         await measure_system(report, args.quick)

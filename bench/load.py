@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from collections import Counter
 from datetime import date, timedelta
 
 import httpx
@@ -51,6 +52,7 @@ def body() -> dict[str, object]:
 async def run(url: str, key: str, concurrency: int, seconds: float) -> dict[str, object]:
     latencies: list[float] = []
     errors = 0
+    failures: Counter[str] = Counter()
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
@@ -62,17 +64,23 @@ async def run(url: str, key: str, concurrency: int, seconds: float) -> dict[str,
             nonlocal errors
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                response = await client.post("/v1/workers", json=body())
+                try:
+                    response = await client.post("/v1/workers", json=body())
+                except httpx.TransportError as error:
+                    failures[type(error).__name__] += 1
+                    errors += 1
+                    continue
                 if response.status_code == 201:
                     latencies.append(time.perf_counter() - started)
                 else:
+                    failures[str(response.status_code)] += 1
                     errors += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(client_loop() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "errors": errors, "elapsed": elapsed,
-            "latencies": latencies}  # fmt: skip
+    return {"requests": len(latencies), "errors": errors, "failures": dict(failures),
+            "elapsed": elapsed, "latencies": latencies}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -23,27 +23,27 @@ async def end_to_end_latency(
     reporting consumers applying the event (database timestamps of one server clock)."""
     for rate in (200, 400, 800):
         seconds = 5 if quick else 15
-        sent = await _steady(registry_url, key, rate, seconds)
-        if sent < rate * seconds * 0.9:
-            report.add(
-                Figure(f"end to end: sender could not keep {rate}/s", sent / seconds, "req/s")
-            )
-            break
+        achieved = await _steady(registry_url, key, rate, seconds)
+        kept = achieved >= rate * 0.9
+        # when the registry cannot take the rate, requests queue: the figures are then those of
+        # the highest rate it took
+        label = f"{rate}/s" if kept else f"{rate}/s offered, {achieved:.0f}/s taken"
         behind = []
         for consumer in ("visa", "reporting"):
             latencies = await _consumer_latencies(stack, consumer, since_rate=rate)
             p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
-            report.add(Figure(f"end to end at {rate}/s: registry → {consumer} p50", p50, "ms"))
-            report.add(Figure(f"end to end at {rate}/s: registry → {consumer} p99", p99, "ms",
+            report.add(Figure(f"end to end at {label}: registry → {consumer} p50", p50, "ms"))
+            report.add(Figure(f"end to end at {label}: registry → {consumer} p99", p99, "ms",
                               target="≤ 250 ms at 200/s" if rate == 200 else None))  # fmt: skip
             behind.append(p99 > 2000)
-        if any(behind):
+        if not kept or any(behind):
             break
         report.add(Figure("end to end: highest steady rate tried with lag bounded", rate, "req/s"))
 
 
-async def _steady(url: str, key: str, rate: int, seconds: float) -> int:
-    """Send ``rate`` registrations a second for ``seconds``; returns how many succeeded."""
+async def _steady(url: str, key: str, rate: int, seconds: float) -> float:
+    """Send ``rate`` registrations a second for ``seconds``; returns the rate the registry
+    took (registrations that succeeded, over the time until the last one was answered)."""
     sent = 0
     interval = 1 / rate
     async with httpx.AsyncClient(
@@ -53,7 +53,11 @@ async def _steady(url: str, key: str, rate: int, seconds: float) -> int:
 
         async def one() -> None:
             nonlocal sent
-            if (await client.post("/v1/workers", json=body())).status_code == 201:
+            try:
+                answer = await client.post("/v1/workers", json=body())
+            except httpx.TransportError:  # counted as not sent: the rate is then "not kept"
+                return
+            if answer.status_code == 201:
                 sent += 1
 
         tasks = []
@@ -62,8 +66,9 @@ async def _steady(url: str, key: str, rate: int, seconds: float) -> int:
             await asyncio.sleep(max(0.0, started + n * interval - time.perf_counter()))
             tasks.append(asyncio.create_task(one()))
         await asyncio.gather(*tasks)
+        taken = sent / (time.perf_counter() - started)
     await asyncio.sleep(3)  # let the consumers catch up before reading their timestamps
-    return sent
+    return taken
 
 
 async def _consumer_latencies(stack: Stack, consumer: str, since_rate: int) -> list[float]:

@@ -85,6 +85,7 @@ class Stats:
     requests: int = 0
     retries: int = 0
     transport_errors: int = 0
+    timeouts: int = 0
     server_errors: int = 0
     rate_limited: int = 0
     replayed: int = 0
@@ -92,7 +93,8 @@ class Stats:
     def line(self) -> str:
         return (
             f"requests: {self.requests} (retried {self.retries}: {self.transport_errors} "
-            f"connection failures, {self.server_errors} 5xx, {self.rate_limited} 429; "
+            f"connection failures, {self.timeouts} timeouts, {self.server_errors} 5xx, "
+            f"{self.rate_limited} 429; "
             f"{self.replayed} idempotent replays)"
         )
 
@@ -170,6 +172,8 @@ class Api:
                 response = await self.clients[service].request(
                     method, path, json=json, content=content, params=params, headers=headers
                 )
+            except httpx.TimeoutException:  # a slow answer: retried with the same key
+                self.stats.timeouts += 1
             except httpx.TransportError:
                 self.stats.transport_errors += 1
             else:

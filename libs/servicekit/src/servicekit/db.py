@@ -25,6 +25,9 @@ async def create_pool(settings: ServiceSettings, *, wait_seconds: float = 30.0) 
                 min_size=settings.database_pool_min,
                 max_size=settings.database_pool_max,
                 command_timeout=60,
+                # JIT compilation pays off for hour-long analytics, not for these statements:
+                # on the reporting figures it added about 0.45 s to every query.
+                server_settings={"jit": "off"},
             )
             return pool
         except (OSError, asyncpg.CannotConnectNowError, asyncpg.PostgresConnectionError) as error:

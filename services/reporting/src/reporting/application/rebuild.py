@@ -32,7 +32,6 @@ from servicekit import kafka_admin
 from servicekit.messaging import ReceivedRecord
 from servicekit.service import Runtime
 
-BATCH = 500  # records per transaction
 PROJECTION_TABLES = (
     "organisation",
     "worker",
@@ -174,11 +173,12 @@ async def rebuild(
 
 
 async def _apply(runtime: Runtime[Any], records: Sequence[Any]) -> Counter[str]:
-    """One partition's records, in offset order, through the service's processor (a batch
-    per transaction)."""
+    """One partition's records, in offset order, through the service's processor (a batch of
+    CONSUMER_MAX_BATCH per transaction, as the consumer does)."""
     counted: Counter[str] = Counter()
-    for start in range(0, len(records), BATCH):
-        batch = [ReceivedRecord.from_consumer_record(r) for r in records[start : start + BATCH]]
+    size = runtime.settings.consumer_max_batch
+    for start in range(0, len(records), size):
+        batch = [ReceivedRecord.from_consumer_record(r) for r in records[start : start + size]]
         counted.update(outcome.value for outcome in await runtime.processor.process_batch(batch))
     return counted
 

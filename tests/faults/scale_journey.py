@@ -310,18 +310,7 @@ def make_plan(rng: random.Random, number: int, recruiters: int, operators: int) 
     halt_at: str | None = None
     withdraw = False
     if path == "halt":
-        halt_at = rng.choice(
-            (
-                "registered",
-                "oriented",
-                "offered",
-                "visa_applied",
-                "visa_granted",
-                "departed",
-                "arrived",
-                "contract_ended",
-            )
-        )
+        halt_at = rng.choice([c for c in CHECKPOINTS if c not in ("screened", "returned")])
     elif path == "withdraw":
         halt_at, withdraw = rng.choice(WITHDRAWABLE), True
     elif path == "ineligible":

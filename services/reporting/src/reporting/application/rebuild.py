@@ -6,8 +6,9 @@ again), then reads every consumed topic from its beginning with a consumer of it
 partitions, no group, nothing committed) and feeds each record to the service's own processor,
 partition by partition in offset order, so each aggregate's events are applied in order once.
 It stops at the high watermark each partition had when first fetched (the broker's "latest"
-offsets are not trusted, see DESIGN.md). Snapshots for the analytics stream are published once
-at the end, and only those that differ from what was last published.
+offsets are not trusted, see DESIGN.md). The journey_snapshot table the figures read is copied
+from its live view once at the end, and snapshots for the analytics stream are published then,
+only those that differ from what was last published.
 
 The service may keep running meanwhile: its consumer's events land in the same inbox, so the
 replay skips what it already applied, and events newer than the replay are parked until their
@@ -27,7 +28,7 @@ from typing import Any, TextIO
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from reporting.application.unit_of_work import SNAPSHOTS_DEFERRED
-from reporting.projections.snapshots import publish_all_changed
+from reporting.projections.snapshots import materialise_all, publish_all_changed
 from servicekit import kafka_admin
 from servicekit.messaging import ReceivedRecord
 from servicekit.service import Runtime
@@ -42,6 +43,7 @@ PROJECTION_TABLES = (
     "visa_case",
     "visa_fact",
     "delivery",
+    "journey_snapshot",
 )
 
 
@@ -166,6 +168,7 @@ async def rebuild(
         await consumer.stop()
     bar.show(report.records, report.records, final=True)
     async with runtime.pool.acquire() as conn:
+        await materialise_all(conn)
         workers = [row["worker_id"] for row in await conn.fetch("SELECT worker_id FROM worker")]
     report.snapshots_published = await publish_all_changed(runtime.unit_of_work, workers)
     report.seconds = time.monotonic() - started

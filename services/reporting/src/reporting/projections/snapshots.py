@@ -1,11 +1,13 @@
 """The analytics stream: a worker's journey snapshot, published through the outbox when it changes.
 
-The snapshot is read from the ``journey_snapshot`` view in the transaction that changed the
-projections, so it is exactly what the statistics say. A digest of the last published snapshot
-per worker means nothing is published when an event changes nothing visible (or when a rebuild
-arrives at the same state). A per-worker advisory lock orders concurrent transactions that touch
-one worker (its journey and its visa cases travel on different topics): the later one computes
-its snapshot after the earlier one committed, so the last snapshot published is always complete.
+The transaction that changed a worker's projections first copies the worker's rows from the
+``journey_snapshot_live`` view into the ``journey_snapshot`` table, which the figures read, then
+builds the snapshot from them, so it is exactly what the statistics say. A digest of the last
+published snapshot per worker means nothing is published when an event changes nothing visible
+(or when a rebuild arrives at the same state). A per-worker advisory lock orders concurrent
+transactions that touch one worker (its journey and its visa cases travel on different topics):
+the later one computes its snapshot after the earlier one committed, so the last snapshot
+published is always complete.
 """
 
 from __future__ import annotations
@@ -81,10 +83,31 @@ async def refresh_snapshot(uow: ReportingUnitOfWork, worker_id: UUID) -> bool:
     return await publish_if_changed(uow, worker_id)
 
 
-async def publish_if_changed(uow: ReportingUnitOfWork, worker_id: UUID) -> bool:
+async def materialise(conn: asyncpg.Connection, worker_id: UUID) -> None:
+    """Copy the worker's journeys from the live view into the table the figures read."""
+    await conn.execute("DELETE FROM journey_snapshot WHERE worker_id = $1", worker_id)
+    await conn.execute(
+        "INSERT INTO journey_snapshot SELECT * FROM journey_snapshot_live WHERE worker_id = $1",
+        worker_id,
+    )
+
+
+async def materialise_all(conn: asyncpg.Connection) -> int:
+    """Copy every journey from the live view (after a rebuild); returns how many."""
+    await conn.execute("TRUNCATE journey_snapshot")
+    status = await conn.execute("INSERT INTO journey_snapshot SELECT * FROM journey_snapshot_live")
+    await conn.execute("ANALYZE journey_snapshot")
+    return int(status.split()[-1])
+
+
+async def publish_if_changed(
+    uow: ReportingUnitOfWork, worker_id: UUID, *, materialised: bool = False
+) -> bool:
     await uow.conn.execute(
         "SELECT pg_advisory_xact_lock($1, hashtext($2))", _LOCK_CLASS, str(worker_id)
     )
+    if not materialised:
+        await materialise(uow.conn, worker_id)
     snapshot = await build_snapshot(uow.conn, worker_id)
     if snapshot is None:
         return False
@@ -110,12 +133,13 @@ async def publish_if_changed(uow: ReportingUnitOfWork, worker_id: UUID) -> bool:
 async def publish_all_changed(
     unit_of_work: Any, worker_ids: Iterable[UUID], batch: int = 200
 ) -> int:
-    """Publish the snapshots that differ from what was last published (after a rebuild),
-    ``batch`` workers per transaction; returns how many were published."""
+    """Publish the snapshots that differ from what was last published (after a rebuild, which
+    has materialised every journey), ``batch`` workers per transaction; returns how many were
+    published."""
     published = 0
     pending = list(worker_ids)
     for start in range(0, len(pending), batch):
         async with unit_of_work() as uow:
             for worker_id in pending[start : start + batch]:
-                published += await publish_if_changed(uow, worker_id)
+                published += await publish_if_changed(uow, worker_id, materialised=True)
     return published

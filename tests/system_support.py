@@ -41,11 +41,7 @@ class RunningSystem:
 async def lmc_key(system: RunningSystem) -> str:
     """An API key of a new Labour Mobility Centre, made through the registry's API with the
     stack's first admin key."""
-    if system.admin_key is None:
-        printed = await system.stack.first_admin_key()
-        assert printed, "the registry's first admin key was not created"
-        system.admin_key = printed.split("api key:")[1].split()[0]
-    admin = {"Authorization": f"Bearer {system.admin_key}"}
+    admin = await admin_headers(system)
     async with system.client("registry") as registry:
         created = await registry.post(
             "/v1/organisations",
@@ -70,10 +66,14 @@ def valid_iin(birth: str = "010305", century_sex: str = "6") -> str:
 async def admin_headers(system: RunningSystem) -> dict[str, str]:
     """The stack's first admin key (printed by the registry at start-up), as headers."""
     if system.admin_key is None:
-        printed = await system.stack.first_admin_key()
-        assert printed, "the registry's first admin key was not created"
-        system.admin_key = printed.split("api key:")[1].split()[0]
+        system.admin_key = admin_key_from(await system.stack.first_admin_key())
     return {"Authorization": f"Bearer {system.admin_key}"}
+
+
+def admin_key_from(printed: str | None) -> str:
+    """The key in the registry's start-up line announcing the first admin key."""
+    assert printed, "the registry's first admin key was not created"
+    return printed.split("api key:")[1].split()[0]
 
 
 async def organisation_with_key(system: RunningSystem, body: dict[str, object]) -> tuple[str, str]:

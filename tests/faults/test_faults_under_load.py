@@ -49,7 +49,7 @@ from faults.scale_journey import (
     settled,
     summary_line,
 )
-from faults.test_journey_at_scale import admin_key_from
+from system_support import admin_key_from
 
 from servicekit.testing.support import read_topic
 

@@ -28,6 +28,7 @@ from faults.scale_journey import (
     settled,
     summary_line,
 )
+from system_support import admin_key_from
 
 from servicekit.testing.support import read_topic
 
@@ -44,11 +45,6 @@ class ScaleRun:
     mismatches: list[str]
     ledger: Ledger
     seconds: float
-
-
-def admin_key_from(printed: str | None) -> str:
-    assert printed, "the registry's first admin key was not created"
-    return printed.split("api key:")[1].split()[0]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -29,7 +29,7 @@ from contracts.topics import (
 )
 from servicekit import kafka_admin
 from servicekit.access.principal import Principal
-from servicekit.access.store import ApiKeyStore
+from servicekit.access.store import cached_principal
 from servicekit.db import create_pool, database_ready
 from servicekit.http import idempotency
 from servicekit.http.correlation import install_correlation_id
@@ -298,9 +298,10 @@ def create_app(definition: ServiceDefinition[Any]) -> FastAPI:
 
 
 async def _api_key_id(scope: Any, key_hash: str) -> str | None:
-    """The id of the active API key with this hash (for the rate limit)."""
+    """The id of the active API key with this hash (for the rate limit; cached as for
+    authentication)."""
     runtime: Runtime[Any] = scope["app"].state.runtime
-    principal = await ApiKeyStore(runtime.pool).principal_for(key_hash)
+    principal = await cached_principal(runtime.pool, key_hash)
     return str(principal.key_id) if principal is not None else None
 
 

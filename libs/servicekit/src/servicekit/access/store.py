@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import datetime
 
@@ -59,3 +60,27 @@ class ApiKeyStore:
             organisation_id,
         )
         return list(rows)
+
+
+# A revoked key stops working within this many seconds in every instance.
+CACHE_SECONDS = 5.0
+_cache: dict[str, tuple[float, Principal | None]] = {}
+
+
+async def cached_principal(pool: asyncpg.Pool, key_hash: str) -> Principal | None:
+    """The active key's principal, remembered for CACHE_SECONDS: authentication and the rate
+    limit look a key up once per few seconds, not per request."""
+    now = time.monotonic()
+    cached = _cache.get(key_hash)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    principal = await ApiKeyStore(pool).principal_for(key_hash)
+    if len(_cache) > 10_000:
+        _cache.clear()
+    _cache[key_hash] = (now + CACHE_SECONDS, principal)
+    return principal
+
+
+def forget_cached_keys() -> None:
+    """Drop cached lookups (after a revocation in this process, and in tests)."""
+    _cache.clear()

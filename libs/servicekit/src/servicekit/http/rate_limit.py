@@ -2,7 +2,7 @@
 
 Each key may make ``RATE_LIMIT_BURST`` requests at once and ``RATE_LIMIT_PER_MINUTE`` a minute
 on average; beyond that it is answered 429 (problem+json) with ``Retry-After``, before its body
-is read. The key id is found from the bearer token's hash (looked up once per few seconds), so a
+is read. The key id is found from the bearer token's hash (through authentication's key cache), so a
 rotated key starts with a full bucket. Requests without a key, or with an unknown or revoked
 one, are not counted here: authentication refuses them (401). Health and metrics are exempt.
 Limits are per process: with N replicas a key gets up to N times the rate.
@@ -84,36 +84,6 @@ class RateLimiter:
         return bucket.take(now)
 
 
-class KeyIds:
-    """The key id of a bearer token, from its hash, remembered for ``ttl`` seconds."""
-
-    def __init__(
-        self,
-        lookup: Callable[[Scope, str], Awaitable[str | None]],
-        ttl: float = 5.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._lookup = lookup
-        self._ttl = ttl
-        self._clock = clock
-        self._known: dict[str, tuple[float, str | None]] = {}
-
-    async def __call__(self, scope: Scope, token: str) -> str | None:
-        key_hash = hash_key(token)
-        now = self._clock()
-        cached = self._known.get(key_hash)
-        if cached is not None and cached[0] > now:
-            return cached[1]
-        try:
-            key_id = await self._lookup(scope, key_hash)
-        except Exception:  # the database is away: authentication will say so
-            return None
-        if len(self._known) > 10_000:
-            self._known.clear()
-        self._known[key_hash] = (now + self._ttl, key_id)
-        return key_id
-
-
 def bearer_token(scope: Scope) -> str | None:
     for name, value in scope["headers"]:
         if name == b"authorization":
@@ -135,19 +105,25 @@ class RateLimit:
     ) -> None:
         self._app = app
         self._limiter = limiter
-        self._key_ids = KeyIds(key_id)
+        self._key_id = key_id
         self._exempt = frozenset(exempt)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] not in self._exempt:
             token = bearer_token(scope)
-            key_id = await self._key_ids(scope, token) if token else None
+            key_id = await self._lookup(scope, token) if token else None
             if key_id is not None:
                 wait = self._limiter.wait_for(key_id)
                 if wait > 0:
                     await _refuse(scope, send, wait, self._limiter)
                     return
         await self._app(scope, receive, send)
+
+    async def _lookup(self, scope: Scope, token: str) -> str | None:
+        try:
+            return await self._key_id(scope, hash_key(token))
+        except Exception:  # the database is away: authentication will say so
+            return None
 
 
 async def _refuse(scope: Scope, send: Send, wait: float, limiter: RateLimiter) -> None:

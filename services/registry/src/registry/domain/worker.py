@@ -78,22 +78,14 @@ class Worker(PreparationSteps, VisaSteps, AbroadSteps, ComplianceSteps):
         consent: Consent,
         now: datetime,
     ) -> Worker:
-        if profile.date_of_birth >= now.date():
-            raise InvalidWorkerData("the date of birth must be in the past", field="date_of_birth")
-        if profile.phone is None and profile.email is None:
-            raise InvalidWorkerData("a phone number or an e-mail address is needed", field="phone")
-        _check_full_name(profile)
+        _check_profile(profile, now)
         worker = cls(worker_id, iin, organisation_id, profile, consent, registered_at=now)
         worker.events.append(events.WorkerRegistered(worker_id, now))
         return worker
 
     def update_profile(self, profile: Profile, now: datetime) -> list[str]:
         """Replace the profile; returns the names of the fields that changed."""
-        if profile.date_of_birth >= now.date():
-            raise InvalidWorkerData("the date of birth must be in the past", field="date_of_birth")
-        if profile.phone is None and profile.email is None:
-            raise InvalidWorkerData("a phone number or an e-mail address is needed", field="phone")
-        _check_full_name(profile)
+        _check_profile(profile, now)
         changed = [
             name
             for name in _PROFILE_FIELDS
@@ -124,9 +116,13 @@ class Worker(PreparationSteps, VisaSteps, AbroadSteps, ComplianceSteps):
         return found
 
 
-def _check_full_name(profile: Profile) -> None:
-    """The full name travels to the notifications service on the contact topic, which carries
-    at most FULL_NAME_LENGTH characters: a longer one is refused here rather than lost."""
+def _check_profile(profile: Profile, now: datetime) -> None:
+    if profile.date_of_birth >= now.date():
+        raise InvalidWorkerData("the date of birth must be in the past", field="date_of_birth")
+    if profile.phone is None and profile.email is None:
+        raise InvalidWorkerData("a phone number or an e-mail address is needed", field="phone")
+    # The full name travels to the notifications service on the contact topic, which carries
+    # at most FULL_NAME_LENGTH characters: a longer one is refused here rather than lost.
     if len(profile.full_name) > FULL_NAME_LENGTH:
         raise InvalidWorkerData(
             f"given name, patronymic and family name are longer than {FULL_NAME_LENGTH}"

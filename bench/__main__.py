@@ -6,16 +6,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import queries, raw_limits, rebuild, scenarios
+from bench.cpu import CpuMeter
 from bench.figures import Figure, Report, percentile
 from bench.system import fresh_database, peak_memory_mb, recruiter_key, start_system
 from servicekit.embedded.postgres import ensure_server_running
+from servicekit.embedded.stack import Stack
 from servicekit.embedded.tansu import TansuBroker
+
+CATCH_UP_SECONDS = 3
+CPU_CEILING = "derived: registrations/s the cores allow at the measured CPU per registration"
 
 
 async def measure_raw_limits(report: Report, quick: bool) -> None:
@@ -42,7 +48,7 @@ async def measure_system(report: Report, quick: bool) -> None:
         try:
             key = await recruiter_key(stack, urls["registry"])
             print("registry API", flush=True)
-            await registrations(report, urls["registry"], key, seconds=8 if quick else 20)
+            await registrations(report, stack, urls["registry"], key, 8 if quick else 20)
             print("end to end", flush=True)
             await scenarios.end_to_end_latency(report, urls["registry"], key, stack, quick)
             print("bulk import", flush=True)
@@ -65,16 +71,22 @@ async def measure_queries(report: Report, workers: int, quick: bool) -> None:
     await queries.reporting_queries(report, workers, quick)
 
 
-async def registrations(report: Report, url: str, key: str, seconds: float) -> None:
-    """Registrations/s at a fixed concurrency, the load coming from a separate process."""
+async def registrations(report: Report, stack: Stack, url: str, key: str, seconds: float) -> None:
+    """Registrations/s at a fixed concurrency, the load coming from a separate process, and
+    the CPU each process of the system spent on them."""
+    meter = CpuMeter(_system_pids(stack))
+    meter.start()
     command = [sys.executable, "-m", "bench.load", url, key, "32", str(seconds)]
     result = await asyncio.to_thread(
         subprocess.run, command, capture_output=True, text=True, check=True
     )
+    await asyncio.sleep(CATCH_UP_SECONDS)  # the consumers' share of the work is counted too
+    spent = meter.stop()
     run = json.loads(result.stdout)
     latencies = [seconds_ * 1000 for seconds_ in run["latencies"]]
+    rate = run["requests"] / run["elapsed"]
     limit = "raw: asyncpg single-row commits (16 connections)"
-    report.add(Figure("registry: registrations (32 clients)", run["requests"] / run["elapsed"],
+    report.add(Figure("registry: registrations (32 clients)", rate,
                       "req/s", limit, "≥ 40% of raw commits"))  # fmt: skip
     report.add(Figure("registry: registration latency p50", percentile(latencies, 0.5), "ms"))
     report.add(Figure("registry: registration latency p99", percentile(latencies, 0.99), "ms"))
@@ -83,6 +95,31 @@ async def registrations(report: Report, url: str, key: str, seconds: float) -> N
         report.add(
             Figure(f"registry: failed registrations ({failures})", run["errors"], "requests")
         )
+    spent["load generator"] = run["cpu_seconds"]
+    cpu_budget(report, spent, run["requests"], rate)
+
+
+def cpu_budget(report: Report, spent: dict[str, float], registrations: int, rate: float) -> None:
+    """Milliseconds of CPU per registration, by process; the rate the machine's cores could
+    sustain at that cost, and the registrations/s measured against it."""
+    if not registrations:
+        return
+    for name, seconds in spent.items():
+        if name != "machine":
+            report.add(Figure(f"CPU per registration: {name}", seconds * 1000 / registrations,
+                              "ms"))  # fmt: skip
+    machine_ms = spent["machine"] * 1000 / registrations
+    report.add(Figure("CPU per registration: the whole machine", machine_ms, "ms"))
+    ceiling = Figure(CPU_CEILING, (os.cpu_count() or 1) * 1000 / machine_ms, "req/s")
+    report.limit(ceiling)
+    report.add(Figure("registry: registrations against the CPU ceiling", rate, "req/s",
+                      CPU_CEILING))  # fmt: skip
+
+
+def _system_pids(stack: Stack) -> dict[str, int]:
+    pids = {name: process.pid for name, process in stack.processes.items()}
+    pids["broker"] = stack.broker.pid
+    return {name: pid for name, pid in pids.items() if pid is not None}
 
 
 async def main() -> int:

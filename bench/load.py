@@ -80,7 +80,8 @@ async def run(url: str, key: str, concurrency: int, seconds: float) -> dict[str,
         await asyncio.gather(*(client_loop() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     return {"requests": len(latencies), "errors": errors, "failures": dict(failures),
-            "elapsed": elapsed, "latencies": latencies}  # fmt: skip
+            "elapsed": elapsed, "latencies": latencies,
+            "cpu_seconds": time.process_time()}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -73,11 +73,24 @@ class UnitOfWork:
             raise RuntimeError("the unit of work is not open")
         try:
             if exc_type is None:
-                await self._transaction.commit()
+                await self._commit()
             else:
                 await self._transaction.rollback()
         finally:
             await self._release()
+
+    async def _commit(self) -> None:
+        assert self._transaction is not None
+        try:
+            await self._before_commit()
+        except BaseException:
+            await self._transaction.rollback()
+            raise
+        await self._transaction.commit()
+
+    async def _before_commit(self) -> None:
+        """Work that belongs at the end of the transaction (e.g. once per batch rather than
+        once per event); subclasses override. A failure here rolls everything back."""
 
     async def _release(self) -> None:
         """Return the connection to the pool (which rolls back anything left open); shielded, so

@@ -48,8 +48,13 @@ _CLAIM = """
 INSERT INTO inbox_event (consumer, event_id, topic, subject, version, outcome)
 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1
 """
-_LAST_VERSION = """
-SELECT version FROM inbox_stream WHERE consumer = $1 AND topic = $2 AND subject = $3 FOR UPDATE
+# The claim and the stream's last version (locked) in one round trip: a consumer spends most
+# of an event's cost on round trips. The claim runs whether or not its result is read.
+_CLAIM_AND_LAST_VERSION = f"""
+WITH claim AS ({_CLAIM.strip()})
+SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (
+    SELECT version FROM inbox_stream WHERE consumer = $1 AND topic = $3 AND subject = $4
+    FOR UPDATE) AS last
 """
 _ADVANCE = """
 INSERT INTO inbox_stream (consumer, topic, subject, version) VALUES ($1, $2, $3, $4)
@@ -71,6 +76,11 @@ RETURNING partition_key, headers, payload
 _HAS_PARKED = """
 SELECT EXISTS (SELECT 1 FROM inbox_parked WHERE consumer = $1 AND topic = $2 AND subject = $3)
 """
+# Advancing the stream and looking for parked successors, in one round trip.
+_ADVANCE_AND_HAS_PARKED = f"""
+WITH advance AS ({_ADVANCE.strip()})
+{_HAS_PARKED.strip()}
+"""
 
 
 class Inbox:
@@ -80,14 +90,14 @@ class Inbox:
     async def admit(self, conn: asyncpg.Connection, event: CloudEvent, topic: str) -> Admission:
         """Decide what to do with ``event``; records the decision in the caller's transaction."""
         version = event.aggregateversion if event.subject is not None else None
-        claimed = await conn.fetchval(
-            _CLAIM, self.consumer, event.id, topic, event.subject, version, Outcome.APPLIED.value
-        )
-        if claimed is None:
-            return Admission(Outcome.DUPLICATE)
+        claim = (self.consumer, event.id, topic, event.subject, version, Outcome.APPLIED.value)
         if version is None:
-            return Admission(Outcome.APPLIED)
-        last = await conn.fetchval(_LAST_VERSION, self.consumer, topic, event.subject) or 0
+            claimed = await conn.fetchval(_CLAIM, *claim)
+            return Admission(Outcome.APPLIED if claimed else Outcome.DUPLICATE)
+        row = await conn.fetchrow(_CLAIM_AND_LAST_VERSION, *claim)
+        if not row["claimed"]:
+            return Admission(Outcome.DUPLICATE)
+        last = row["last"] or 0
         if version <= last:
             await self._set_outcome(conn, event, Outcome.OLD_VERSION)
             return Admission(Outcome.OLD_VERSION, last)
@@ -109,6 +119,19 @@ class Inbox:
             await conn.execute(
                 _ADVANCE, self.consumer, topic, event.subject, event.aggregateversion
             )
+
+    async def advance_and_check_parked(
+        self, conn: asyncpg.Connection, event: CloudEvent, topic: str
+    ) -> bool:
+        """``advance``, then whether successors of ``event`` are parked (one round trip)."""
+        if event.subject is None:
+            return False
+        if event.aggregateversion is None:
+            return await self.has_parked(conn, topic, event.subject)
+        found: bool = await conn.fetchval(
+            _ADVANCE_AND_HAS_PARKED, self.consumer, topic, event.subject, event.aggregateversion
+        )
+        return found
 
     async def has_parked(self, conn: asyncpg.Connection, topic: str, subject: str) -> bool:
         """Whether events of (topic, subject) wait for a missing version."""

@@ -163,10 +163,7 @@ class EventProcessor(Generic[U]):
         if not admission.apply:
             return admission.outcome, False
         await self.router.dispatch(uow, event)
-        await self._inbox.advance(uow.conn, event, topic)
-        parked = event.subject is not None and await self._inbox.has_parked(
-            uow.conn, topic, event.subject
-        )
+        parked = await self._inbox.advance_and_check_parked(uow.conn, event, topic)
         return Outcome.APPLIED, parked
 
     async def _drain_parked(self, topic: str, subject: str) -> None:

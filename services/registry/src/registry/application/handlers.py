@@ -23,9 +23,6 @@ async def register_worker(uow: RegistryUnitOfWork, command: RegisterWorker) -> W
         iin = IIN.parse(command.iin)
     except InvalidIIN as error:
         raise InvalidWorkerData(str(error), field="iin") from error
-    existing = await uow.workers.id_by_iin(iin)
-    if existing is not None:
-        raise DuplicateWorker(existing)
     worker = Worker.register(
         worker_id=uuid.uuid4(),
         iin=iin,
@@ -34,6 +31,7 @@ async def register_worker(uow: RegistryUnitOfWork, command: RegisterWorker) -> W
         consent=command.consent,
         now=now,
     )
+    # no look-up first: the insert itself finds a taken IIN, one round trip fewer
     if not await uow.workers.add(worker):
         raise DuplicateWorker(await uow.workers.id_by_iin(iin) or worker.id)
     await uow.workers.grant_access(worker.id, organisation.id, "registered")

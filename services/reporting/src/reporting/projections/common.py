@@ -56,17 +56,25 @@ async def current_journey(
     return CurrentJourney(worker_id, row["journey_no"], row["season"], row["stage"])
 
 
-async def touch(uow: ReportingUnitOfWork, journey: CurrentJourney, at: datetime) -> None:
-    """Remember the latest fact's time on the journey and the worker."""
-    await uow.conn.execute(
-        "UPDATE journey SET last_event_at = greatest(last_event_at, $3)"
-        " WHERE worker_id = $1 AND journey_no = $2",
-        journey.worker_id,
-        journey.number,
-        at,
-    )
-    await uow.conn.execute(
-        "UPDATE worker SET last_event_at = greatest(last_event_at, $2) WHERE worker_id = $1",
-        journey.worker_id,
-        at,
-    )
+# Touching the worker and its current journey locks both rows (as FOR UPDATE would) and
+# returns the journey: one round trip for what every journey event starts with.
+_TOUCH_CURRENT = """
+WITH w AS (
+    UPDATE worker SET last_event_at = greatest(last_event_at, $2) WHERE worker_id = $1
+    RETURNING current_journey)
+UPDATE journey j SET last_event_at = greatest(j.last_event_at, $2) FROM w
+WHERE j.worker_id = $1 AND j.journey_no = w.current_journey
+RETURNING j.journey_no, j.season, j.stage
+"""
+
+
+async def touched_journey(
+    uow: ReportingUnitOfWork, worker_id: UUID, organisation_id: UUID, at: datetime
+) -> CurrentJourney:
+    """The worker's current journey, locked, with ``at`` remembered as its latest fact's time
+    (on the journey and on the worker)."""
+    row = await uow.conn.fetchrow(_TOUCH_CURRENT, worker_id, at)
+    if row is None:  # no worker or journey row yet: create them, then touch
+        await current_journey(uow, worker_id, organisation_id, at)
+        row = await uow.conn.fetchrow(_TOUCH_CURRENT, worker_id, at)
+    return CurrentJourney(worker_id, row["journey_no"], row["season"], row["stage"])

@@ -33,7 +33,7 @@ from contracts.events.registry import (
     WorkerWithdrawn,
 )
 from reporting.application.unit_of_work import ReportingUnitOfWork
-from reporting.projections.common import CurrentJourney, current_journey, day_of, touch
+from reporting.projections.common import CurrentJourney, day_of, touched_journey
 from reporting.projections.snapshots import refresh_snapshot
 from servicekit.messaging import EventRouter
 
@@ -45,9 +45,7 @@ SEASON_OVER = ("returned", "withdrawn")
 async def _journey(
     uow: ReportingUnitOfWork, worker_id: UUID, organisation_id: UUID, at: datetime
 ) -> CurrentJourney:
-    journey = await current_journey(uow, worker_id, organisation_id, at)
-    await touch(uow, journey, at)
-    return journey
+    return await touched_journey(uow, worker_id, organisation_id, at)
 
 
 async def _set(

@@ -1,10 +1,12 @@
 """The analytics stream: a worker's journey snapshot, published through the outbox when it changes.
 
-The transaction that changed a worker's projections first copies the worker's rows from the
-``journey_snapshot_live`` view into the ``journey_snapshot`` table, which the figures read, then
-builds the snapshot from them, so it is exactly what the statistics say. A digest of the last
-published snapshot per worker means nothing is published when an event changes nothing visible
-(or when a rebuild arrives at the same state). A per-worker advisory lock orders concurrent
+Just before a transaction that changed workers' projections commits (one event, or a consumer's
+whole batch), it copies those workers' rows from the ``journey_snapshot_live`` view into the
+``journey_snapshot`` table, which the figures read, then builds each snapshot from them, so it is
+exactly what the statistics say. The work is set-based (a few statements for all the workers of
+the transaction, however many events touched them). A digest of the last published snapshot per
+worker means nothing is published when the events changed nothing visible (or when a rebuild
+arrives at the same state). Per-worker advisory locks, taken in one order, serialise concurrent
 transactions that touch one worker (its journey and its visa cases travel on different topics):
 the later one computes its snapshot after the earlier one committed, so the last snapshot
 published is always complete.
@@ -13,24 +15,43 @@ published is always complete.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 import asyncpg
+from opentelemetry import context as otel_context
 
 from contracts.events.analytics import JourneySnapshotUpdated, SeasonJourney
-from reporting.application.unit_of_work import ReportingUnitOfWork
+from reporting.application.unit_of_work import PendingSnapshot, ReportingUnitOfWork
 
 _LOCK_CLASS = 0x5250  # "RP": advisory locks of reporting's snapshots
 
 _JOURNEY_FIELDS = tuple(
     name for name in SeasonJourney.model_fields if name not in ("journey_number",)
 )
+_JOURNEY_COLUMNS = "worker_id, journey_no, last_event_at, " + ", ".join(_JOURNEY_FIELDS)
 _SELECT_JOURNEYS = (
-    "SELECT journey_no, last_event_at, "
-    + ", ".join(_JOURNEY_FIELDS)
-    + " FROM journey_snapshot WHERE worker_id = $1 ORDER BY journey_no"
+    f"SELECT {_JOURNEY_COLUMNS} FROM journey_snapshot WHERE worker_id = ANY($1::uuid[])"
+)
+_MATERIALISE = (
+    "INSERT INTO journey_snapshot SELECT * FROM journey_snapshot_live"
+    f" WHERE worker_id = ANY($1::uuid[]) RETURNING {_JOURNEY_COLUMNS}"
+)
+_SELECT_WORKERS = (
+    "SELECT worker_id, pseudonym, region, sex, preferred_language, organisation_id,"
+    " registered_on, last_event_at FROM worker WHERE worker_id = ANY($1::uuid[])"
+)
+# Locks in the callers' order (sorted), so two transactions never wait for each other in turn.
+_LOCK = (
+    "SELECT pg_advisory_xact_lock($1, hashtext(w.id)) FROM unnest($2::text[])"
+    " WITH ORDINALITY AS w(id, n) ORDER BY w.n"
+)
+_RECORD_DIGESTS = (
+    "INSERT INTO snapshot_published (worker_id, digest)"
+    " SELECT * FROM unnest($1::uuid[], $2::text[])"
+    " ON CONFLICT (worker_id) DO UPDATE SET digest = EXCLUDED.digest, published_at = now()"
+    " WHERE snapshot_published.digest <> EXCLUDED.digest RETURNING worker_id"
 )
 
 
@@ -38,16 +59,27 @@ async def build_snapshot(
     conn: asyncpg.Connection, worker_id: UUID
 ) -> JourneySnapshotUpdated | None:
     """The worker's snapshot as the projections have it now; None before any journey fact."""
-    worker = await conn.fetchrow(
-        "SELECT pseudonym, region, sex, preferred_language, organisation_id, registered_on,"
-        " last_event_at FROM worker WHERE worker_id = $1",
-        worker_id,
-    )
-    if worker is None:
-        return None
-    rows = await conn.fetch(_SELECT_JOURNEYS, worker_id)
-    if not rows:
-        return None
+    journeys = await conn.fetch(_SELECT_JOURNEYS, [worker_id])
+    return (await _snapshots(conn, [worker_id], journeys)).get(worker_id)
+
+
+async def _snapshots(
+    conn: asyncpg.Connection, worker_ids: Sequence[UUID], journeys: Iterable[asyncpg.Record]
+) -> dict[UUID, JourneySnapshotUpdated]:
+    """The snapshots of the workers that have a worker row and at least one journey."""
+    by_worker: dict[UUID, list[asyncpg.Record]] = {}
+    for row in journeys:
+        by_worker.setdefault(row["worker_id"], []).append(row)
+    workers = await conn.fetch(_SELECT_WORKERS, list(worker_ids)) if by_worker else []
+    return {
+        worker["worker_id"]: _snapshot(worker, by_worker[worker["worker_id"]])
+        for worker in workers
+        if worker["worker_id"] in by_worker
+    }
+
+
+def _snapshot(worker: asyncpg.Record, rows: list[asyncpg.Record]) -> JourneySnapshotUpdated:
+    rows.sort(key=lambda row: row["journey_no"])
     journeys = [
         SeasonJourney(journey_number=row["journey_no"], **{f: row[f] for f in _JOURNEY_FIELDS})
         for row in rows
@@ -73,23 +105,20 @@ def digest(snapshot: JourneySnapshotUpdated) -> str:
     return hashlib.sha256(snapshot.model_dump_json(exclude={"occurred_at"}).encode()).hexdigest()
 
 
-async def refresh_snapshot(uow: ReportingUnitOfWork, worker_id: UUID) -> bool:
-    """Publish the worker's snapshot if it changed; returns True when it published one.
+async def refresh_snapshot(uow: ReportingUnitOfWork, worker_id: UUID) -> None:
+    """Have the worker's snapshot refreshed (and published if it changed) just before ``uow``
+    commits; see ``publish_pending``.
 
     While a rebuild replays the topics this does nothing: the rebuild publishes once at the end.
     """
-    if uow.snapshots_deferred:
-        return False
-    return await publish_if_changed(uow, worker_id)
+    if not uow.snapshots_deferred:
+        uow.refresh_snapshot_later(worker_id)
 
 
-async def materialise(conn: asyncpg.Connection, worker_id: UUID) -> None:
-    """Copy the worker's journeys from the live view into the table the figures read."""
-    await conn.execute("DELETE FROM journey_snapshot WHERE worker_id = $1", worker_id)
-    await conn.execute(
-        "INSERT INTO journey_snapshot SELECT * FROM journey_snapshot_live WHERE worker_id = $1",
-        worker_id,
-    )
+async def publish_pending(uow: ReportingUnitOfWork, pending: Mapping[UUID, PendingSnapshot]) -> int:
+    """Refresh the snapshots of the workers the transaction changed; returns how many were
+    published (each with the correlation id and trace of the last event that changed it)."""
+    return await publish_changed(uow, pending, materialised=False)
 
 
 async def materialise_all(conn: asyncpg.Connection) -> int:
@@ -100,34 +129,51 @@ async def materialise_all(conn: asyncpg.Connection) -> int:
     return int(status.split()[-1])
 
 
-async def publish_if_changed(
-    uow: ReportingUnitOfWork, worker_id: UUID, *, materialised: bool = False
-) -> bool:
-    await uow.conn.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext($2))", _LOCK_CLASS, str(worker_id)
+async def publish_changed(
+    uow: ReportingUnitOfWork,
+    pending: Mapping[UUID, PendingSnapshot | None],
+    *,
+    materialised: bool,
+) -> int:
+    """Lock the workers, copy their journeys from the live view (unless ``materialised``), and
+    publish the snapshots that differ from the last published ones; returns how many."""
+    ids = sorted(pending, key=str)
+    await uow.conn.execute(_LOCK, _LOCK_CLASS, [str(worker_id) for worker_id in ids])
+    if materialised:
+        journeys = await uow.conn.fetch(_SELECT_JOURNEYS, ids)
+    else:
+        await uow.conn.execute("DELETE FROM journey_snapshot WHERE worker_id = ANY($1)", ids)
+        journeys = await uow.conn.fetch(_MATERIALISE, ids)
+    snapshots = await _snapshots(uow.conn, ids, journeys)
+    if not snapshots:
+        return 0
+    changed = await uow.conn.fetch(
+        _RECORD_DIGESTS, list(snapshots), [digest(s) for s in snapshots.values()]
     )
-    if not materialised:
-        await materialise(uow.conn, worker_id)
-    snapshot = await build_snapshot(uow.conn, worker_id)
-    if snapshot is None:
-        return False
-    content = digest(snapshot)
-    changed = await uow.conn.fetchval(
-        "INSERT INTO snapshot_published (worker_id, digest) VALUES ($1, $2)"
-        " ON CONFLICT (worker_id) DO UPDATE SET digest = EXCLUDED.digest, published_at = now()"
-        " WHERE snapshot_published.digest <> EXCLUDED.digest RETURNING true",
-        worker_id,
-        content,
-    )
-    if not changed:
-        return False
-    await uow.publish(
-        snapshot,
-        subject=snapshot.pseudonymous_worker_id,
-        key=snapshot.pseudonymous_worker_id,
-        organisation_id=str(snapshot.organisation_id) if snapshot.organisation_id else None,
-    )
-    return True
+    for row in changed:
+        await _publish(uow, snapshots[row["worker_id"]], pending[row["worker_id"]])
+    return len(changed)
+
+
+async def _publish(
+    uow: ReportingUnitOfWork, snapshot: JourneySnapshotUpdated, origin: PendingSnapshot | None
+) -> None:
+    """Publish ``snapshot`` as a consequence of the event that last changed it."""
+    token = otel_context.attach(origin.trace) if origin is not None else None
+    correlation_id = uow.correlation_id
+    if origin is not None:
+        uow.correlation_id = origin.correlation_id
+    try:
+        await uow.publish(
+            snapshot,
+            subject=snapshot.pseudonymous_worker_id,
+            key=snapshot.pseudonymous_worker_id,
+            organisation_id=str(snapshot.organisation_id) if snapshot.organisation_id else None,
+        )
+    finally:
+        uow.correlation_id = correlation_id
+        if token is not None:
+            otel_context.detach(token)
 
 
 async def publish_all_changed(
@@ -140,6 +186,6 @@ async def publish_all_changed(
     pending = list(worker_ids)
     for start in range(0, len(pending), batch):
         async with unit_of_work() as uow:
-            for worker_id in pending[start : start + batch]:
-                published += await publish_if_changed(uow, worker_id, materialised=True)
+            chunk = dict.fromkeys(pending[start : start + batch])
+            published += await publish_changed(uow, chunk, materialised=True)
     return published

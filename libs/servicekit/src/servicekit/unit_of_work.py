@@ -87,10 +87,16 @@ class UnitOfWork:
             await self._transaction.rollback()
             raise
         await self._transaction.commit()
+        await self._after_commit()
 
     async def _before_commit(self) -> None:
         """Work that belongs at the end of the transaction (e.g. once per batch rather than
         once per event); subclasses override. A failure here rolls everything back."""
+
+    async def _after_commit(self) -> None:
+        """Work that must follow the commit, on the same connection (e.g. telling readers that
+        committed state changed); subclasses override. The transaction stands whatever it
+        does: a failure here is raised to the caller after the commit."""
 
     async def _release(self) -> None:
         """Return the connection to the pool (which rolls back anything left open); shielded, so

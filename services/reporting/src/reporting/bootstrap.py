@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from contracts.asyncapi import asyncapi_document
 from contracts.topics import REPORTING
+from reporting.application.figure_cache import FigureCache
 from reporting.application.unit_of_work import ReportingUnitOfWork
 from reporting.config import ReportingSettings
 from reporting.entrypoints.api import journeys, statistics
@@ -62,6 +63,14 @@ def definition(settings: ReportingSettings | None = None) -> ServiceDefinition[R
         api_routers=(statistics.router, journeys.router, dashboard.router),
         asyncapi=lambda: asyncapi_document(REPORTING),
         commands=(REBUILD,),
+        app_setup=(lambda app: _keep_figures(app, settings),),
+    )
+
+
+def _keep_figures(app: FastAPI, settings: ReportingSettings) -> None:
+    """One statistics cache per app, shared by the API and the dashboard."""
+    app.state.figure_cache = FigureCache(
+        max_entries=settings.figure_cache_entries, max_age=settings.figure_cache_seconds
     )
 
 

@@ -23,6 +23,10 @@ class ReportingSettings(ServiceSettings):
     dashboard_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     # Rows fetched per round trip by the streamed exports (server-side cursor).
     export_batch_size: int = Field(default=2000, ge=1, le=100_000)
+    # Statistics kept until the projections change (application/figure_cache.py): at most this
+    # many answers, each for at most this many seconds (0 turns the cache off).
+    figure_cache_entries: int = Field(default=2000, ge=1, le=1_000_000)
+    figure_cache_seconds: float = Field(default=300, ge=0, le=86_400)
 
     @property
     def uses_development_pseudonym_key(self) -> bool:

@@ -4,7 +4,7 @@ invalid row reported with its row number and field. All in one transaction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
@@ -18,6 +18,9 @@ from registry.domain.iin import IIN, InvalidIIN
 from registry.domain.worker import Worker
 
 MAX_ROWS = 10_000
+# Valid rows are written this many at a time, all in the batch's one transaction: the objects
+# of one chunk are dropped before the next is built, which bounds the memory of a large batch.
+CHUNK_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,13 @@ class BulkResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-async def register_workers(uow: RegistryUnitOfWork, rows: Sequence[BulkRow]) -> BulkResult:
+async def register_workers(uow: RegistryUnitOfWork, rows: Iterable[BulkRow]) -> BulkResult:
+    """Register the valid rows, in chunks of CHUNK_ROWS; ``rows`` may validate lazily."""
     now = datetime.now(UTC)
     organisation = await recruiting_organisation(uow, now)
     result = BulkResult()
-    candidates: dict[str, tuple[int, Worker]] = {}
+    first_row_of: dict[str, int] = {}  # IIN -> the row that has it first among the valid rows
+    chunk: list[tuple[int, Worker]] = []
     for row in rows:
         if row.command is None:
             result.errors.extend(row.errors)
@@ -55,29 +60,39 @@ async def register_workers(uow: RegistryUnitOfWork, rows: Sequence[BulkRow]) -> 
         outcome = _worker_of(row.row, row.command, organisation.id, now)
         if isinstance(outcome, RowError):
             result.errors.append(outcome)
-        elif outcome.iin.value in candidates:
-            first = candidates[outcome.iin.value][0]
+            continue
+        first = first_row_of.setdefault(outcome.iin.value, row.row)
+        if first != row.row:
             result.errors.append(RowError(row.row, "iin", f"the same IIN is in row {first}"))
-        else:
-            candidates[outcome.iin.value] = (row.row, outcome)
-    await _register(uow, candidates, result)
+            continue
+        chunk.append((row.row, outcome))
+        if len(chunk) == CHUNK_ROWS:
+            await _register(uow, chunk, result)
+            chunk = []
+    await _register(uow, chunk, result)
     result.errors.sort(key=lambda error: error.row)
     result.registered.sort()
     return result
 
 
 async def _register(
-    uow: RegistryUnitOfWork, candidates: dict[str, tuple[int, Worker]], result: BulkResult
+    uow: RegistryUnitOfWork, candidates: list[tuple[int, Worker]], result: BulkResult
 ) -> None:
-    existing = await uow.workers.ids_by_iin(list(candidates))
-    for iin, worker_id in existing.items():
-        row = candidates.pop(iin)[0]
-        result.errors.append(_duplicate(row, worker_id))
-    inserted = await uow.workers.add_many([worker for _, worker in candidates.values()])
-    workers = [worker for _, worker in candidates.values() if worker.id in inserted]
-    for row, worker in candidates.values():
+    if not candidates:
+        return
+    existing = await uow.workers.ids_by_iin([worker.iin.value for _, worker in candidates])
+    new = []
+    for row, worker in candidates:
+        if worker.iin.value in existing:
+            result.errors.append(_duplicate(row, existing[worker.iin.value]))
+        else:
+            new.append((row, worker))
+    inserted = await uow.workers.add_many([worker for _, worker in new])
+    workers = []
+    for row, worker in new:
         if worker.id in inserted:
             result.registered.append((row, worker.id))
+            workers.append(worker)
         else:  # registered by someone else since we looked
             found = await uow.workers.id_by_iin(worker.iin)
             result.errors.append(_duplicate(row, found or worker.id))

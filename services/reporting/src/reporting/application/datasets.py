@@ -7,6 +7,7 @@ always consistent with each other and with the analytics stream.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -85,12 +86,33 @@ class Dataset:
     scope_operator: str
     date_meaning: str = ""
     extra_dimensions: Mapping[str, str] = field(default_factory=dict)
+    # alias -> a join of source that PostgreSQL cannot drop by itself (not unique on its join
+    # columns): figures leave it out when they use none of its columns.
+    optional_joins: Mapping[str, str] = field(default_factory=dict)
 
     def all_dimensions(self) -> dict[str, str]:
         return {**self.dimensions, **self.extra_dimensions}
 
+    def source_for(self, clauses: str) -> str:
+        """``source`` without the optional joins whose alias ``clauses`` never mention."""
+        source = self.source
+        for alias, join in self.optional_joins.items():
+            if not re.search(rf"\b{alias}\.", clauses):
+                source = source.replace(join, "")
+        return source
+
 
 _AGE_AT_SEASON = "age_band(w.date_of_birth, coalesce(j.season_start, j.started_on))"
+
+# A visa case's journey: the latest of its worker and season, for the age band. A join, not a
+# lateral subquery (which ran once per visa fact), so the planner hashes it over many facts and
+# looks journeys up by index for few.
+_LATEST_JOURNEY = (
+    " LEFT JOIN (SELECT jj.worker_id, jj.season, jj.season_start, jj.started_on FROM journey jj"
+    "   WHERE NOT EXISTS (SELECT FROM journey jn WHERE jn.worker_id = jj.worker_id"
+    "   AND jn.season = jj.season AND jn.journey_no > jj.journey_no)) j"
+    " ON j.worker_id = c.worker_id AND j.season = c.season"
+)
 
 JOURNEYS = Dataset(
     name="journeys",
@@ -127,10 +149,7 @@ VISAS = Dataset(
     source=(
         "visa_fact f JOIN visa_case c ON c.case_id = f.case_id"
         " LEFT JOIN worker w ON w.worker_id = c.worker_id"
-        " LEFT JOIN placement p ON p.placement_id = c.placement_id"
-        " LEFT JOIN LATERAL (SELECT jj.season_start, jj.started_on FROM journey jj"
-        "   WHERE jj.worker_id = c.worker_id AND jj.season = c.season"
-        "   ORDER BY jj.journey_no DESC LIMIT 1) j ON true"
+        " LEFT JOIN placement p ON p.placement_id = c.placement_id" + _LATEST_JOURNEY
     ),
     dimensions={
         "region": "w.region",
@@ -156,6 +175,7 @@ VISAS = Dataset(
     scope_organisation="c.organisation_id = {p}",
     scope_operator="c.operator_id = {p}",
     date_meaning="the day of the submission or decision",
+    optional_joins={"j": _LATEST_JOURNEY},
 )
 
 GRIEVANCES = Dataset(
@@ -324,7 +344,8 @@ async def aggregate(
     restrict(sql, dataset, filters, scope, date_column=date_column)
     select = [f'{expr} AS "{name}"' for name, expr in dims]
     select += [f'{expr} AS "{name}"' for name, expr in measures]
-    statement = f"SELECT {', '.join(select)} FROM {dataset.source}{sql.where()}"
+    columns, where = ", ".join(select), sql.where()
+    statement = f"SELECT {columns} FROM {dataset.source_for(columns + where)}{where}"
     if dims:
         positions = ", ".join(str(i + 1) for i in range(len(dims)))
         statement += f" GROUP BY {positions} ORDER BY {positions}"

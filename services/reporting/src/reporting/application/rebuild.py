@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from reporting.adapters import projection_changes
 from reporting.application.unit_of_work import SNAPSHOTS_DEFERRED
 from reporting.projections.snapshots import materialise_all, publish_all_changed
 from servicekit import kafka_admin
@@ -101,15 +102,17 @@ class Progress:
 async def reset(runtime: Runtime[Any]) -> int:
     """Empty the projections and the consumer's inbox state; returns the discarded dead letters."""
     consumer = runtime.definition.name
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        await conn.execute(f"TRUNCATE {', '.join(PROJECTION_TABLES)}")
-        for table in ("inbox_event", "inbox_stream", "inbox_parked"):
-            await conn.execute(f"DELETE FROM {table} WHERE consumer = $1", consumer)
-        status = await conn.execute(
-            "UPDATE dead_letter SET status = 'discarded', resolved_at = now()"
-            " WHERE consumer = $1 AND status = 'pending'",
-            consumer,
-        )
+    async with runtime.pool.acquire() as conn:
+        async with conn.transaction():
+            await conn.execute(f"TRUNCATE {', '.join(PROJECTION_TABLES)}")
+            for table in ("inbox_event", "inbox_stream", "inbox_parked"):
+                await conn.execute(f"DELETE FROM {table} WHERE consumer = $1", consumer)
+            status = await conn.execute(
+                "UPDATE dead_letter SET status = 'discarded', resolved_at = now()"
+                " WHERE consumer = $1 AND status = 'pending'",
+                consumer,
+            )
+        await projection_changes.mark_changed(conn)
     return int(status.split()[-1])
 
 
@@ -169,6 +172,7 @@ async def rebuild(
     bar.show(report.records, report.records, final=True)
     async with runtime.pool.acquire() as conn:
         await materialise_all(conn)
+        await projection_changes.mark_changed(conn)
         workers = [row["worker_id"] for row in await conn.fetch("SELECT worker_id FROM worker")]
     report.snapshots_published = await publish_all_changed(runtime.unit_of_work, workers)
     report.seconds = time.monotonic() - started

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from opentelemetry import context as otel_context
 
+from reporting.adapters import projection_changes
 from reporting.application.pseudonyms import Pseudonyms
 from reporting.config import DEVELOPMENT_PSEUDONYM_KEY, ReportingSettings
 from servicekit.unit_of_work import UnitOfWork
@@ -46,6 +47,9 @@ class ReportingUnitOfWork(UnitOfWork):
 
             await publish_pending(self, self.pending_snapshots)
             self.pending_snapshots = {}
+
+    async def _after_commit(self) -> None:
+        await projection_changes.mark_changed(self.conn)  # cached figures are now out of date
 
     @property
     def snapshots_deferred(self) -> bool:

@@ -1,11 +1,17 @@
-"""Turning a CSV or JSON batch into rows: each row a command, or the errors that stop it."""
+"""Turning a CSV or JSON batch into rows: each row a command, or the errors that stop it.
+
+A batch is read whole first, so that one that cannot be read or is too large is refused before
+anything is registered; its rows are validated one by one as they are consumed, so that the
+commands of a whole batch never need to exist at once.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -31,7 +37,20 @@ class TooManyRows(ProblemError):
     status, slug, title = 413, "too-many-rows", f"A batch has at most {MAX_ROWS} rows"
 
 
-def rows_from_json(body: bytes) -> list[BulkRow]:
+@dataclass(frozen=True)
+class Batch:
+    """A batch read but not yet validated: iterating validates each row as it is reached."""
+
+    items: Sequence[tuple[int, Any]]  # (row number, the row as a JSON-like value)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[BulkRow]:
+        return (_row(number, item) for number, item in self.items)
+
+
+def rows_from_json(body: bytes) -> Batch:
     """``{"workers": [...]}`` or a bare array; rows are numbered from 1."""
     try:
         document = json.loads(body)
@@ -43,10 +62,10 @@ def rows_from_json(body: bytes) -> list[BulkRow]:
             "expected an array of workers", errors=[_field("body.workers", "not a list")]
         )
     _check_size(len(items))
-    return [_row(number, item) for number, item in enumerate(items, start=1)]
+    return Batch(list(enumerate(items, start=1)))
 
 
-def rows_from_csv(body: bytes) -> list[BulkRow]:
+def rows_from_csv(body: bytes) -> Batch:
     """A header line naming the columns, then one worker per line; rows are numbered by their
     line in the file (the header is line 1)."""
     try:
@@ -55,11 +74,11 @@ def rows_from_csv(body: bytes) -> list[BulkRow]:
         raise BadBatch("the CSV is not UTF-8", errors=[_field("body", "not UTF-8")]) from error
     reader = csv.DictReader(io.StringIO(text, newline=""))
     _check_header(reader.fieldnames)
-    rows: list[BulkRow] = []
+    records: list[tuple[int, dict[str, Any]]] = []
     for line, record in _records(reader):
-        _check_size(len(rows) + 1)
-        rows.append(_row(line, _from_csv(record)))
-    return rows
+        _check_size(len(records) + 1)
+        records.append((line, _from_csv(record)))
+    return Batch(records)
 
 
 def _records(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, Any]]]:

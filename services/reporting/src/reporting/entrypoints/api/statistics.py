@@ -1,15 +1,17 @@
 """Statistics routes: the ministry sees everything, an LMC or agency its own workers, an
-operator the workers placed with it. Every figure is computed from the projections on request."""
+operator the workers placed with it. Figures are computed from the projections, and kept until
+they change (application/figure_cache.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from reporting.application import statistics
 from reporting.application.datasets import Filters, Scope
+from reporting.application.figure_cache import FigureReader, Query
 from reporting.entrypoints.api.parameters import (
     DATE_RANGE_NOTE,
     SCOPE_REFUSED,
@@ -33,14 +35,13 @@ from servicekit.service import runtime_of
 
 router = APIRouter(prefix="/v1/statistics", tags=["statistics"], responses=SCOPE_REFUSED)
 
-Query = Callable[[Any, Filters, Scope, Sequence[str]], Awaitable[list[dict[str, Any]]]]
-
 
 async def _figures(
     request: Request, query: Query, filters: Filters, scope: Scope, group_by: Sequence[str]
 ) -> list[dict[str, Any]]:
     async with runtime_of(request).pool.acquire() as conn:
-        return await query(conn, filters, scope, group_by)
+        figures = await FigureReader.open(request.app.state.figure_cache, conn)
+        return await figures(query, filters, scope, group_by)
 
 
 @router.get(

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reporting.application import statistics
 from reporting.application.datasets import Filters, Scope
+from reporting.application.figure_cache import FigureReader
 from reporting.application.view_tokens import InvalidToken, ViewTokens, token_key
 from reporting.config import ReportingSettings
 from reporting.entrypoints.api.schemas import DashboardLink
@@ -129,7 +130,8 @@ async def dashboard(
     scope = Scope.of(principal)
     filters = Filters(season=season, region=region)
     async with runtime_of(request).pool.acquire() as conn:
-        figures = await _figures(conn, filters, scope)
+        reader = await FigureReader.open(request.app.state.figure_cache, conn)
+        figures = await _figures(reader, filters, scope)
         seasons = await conn.fetch(
             "SELECT DISTINCT season FROM journey WHERE season IS NOT NULL ORDER BY season"
         )
@@ -174,21 +176,21 @@ def _scope_label(scope: Scope, words: dict[str, str]) -> str:
     return words["all_organisations"]
 
 
-async def _figures(conn: Any, filters: Filters, scope: Scope) -> dict[str, Any]:
+async def _figures(figures: FigureReader, filters: Filters, scope: Scope) -> dict[str, Any]:
     def one(rows: list[dict[str, Any]]) -> dict[str, Any]:
         return rows[0] if rows else {}
 
     return {
-        "funnel": one(await statistics.funnel(conn, filters, scope)),
-        "visas": one(await statistics.visas(conn, filters, scope)),
-        "visas_by_month": await statistics.visas(conn, filters, scope, ["month"]),
-        "travel": one(await statistics.travel(conn, filters, scope)),
-        "orientation": one(await statistics.orientation(conn, filters, scope)),
-        "compliance": one(await statistics.compliance(conn, filters, scope)),
-        "grievances": await statistics.grievances(conn, filters, scope, ["category", "status"]),
-        "by_region": await statistics.funnel(conn, filters, scope, ["region"]),
-        "by_season": await statistics.funnel(conn, filters, scope, ["season"]),
-        "visas_by_season": await statistics.visas(conn, filters, scope, ["season"]),
+        "funnel": one(await figures(statistics.funnel, filters, scope)),
+        "visas": one(await figures(statistics.visas, filters, scope)),
+        "visas_by_month": await figures(statistics.visas, filters, scope, ["month"]),
+        "travel": one(await figures(statistics.travel, filters, scope)),
+        "orientation": one(await figures(statistics.orientation, filters, scope)),
+        "compliance": one(await figures(statistics.compliance, filters, scope)),
+        "grievances": await figures(statistics.grievances, filters, scope, ["category", "status"]),
+        "by_region": await figures(statistics.funnel, filters, scope, ["region"]),
+        "by_season": await figures(statistics.funnel, filters, scope, ["season"]),
+        "visas_by_season": await figures(statistics.visas, filters, scope, ["season"]),
     }
 
 

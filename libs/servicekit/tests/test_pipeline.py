@@ -198,6 +198,45 @@ async def test_one_trace_follows_an_event_from_the_producing_transaction_to_the_
     assert process.parent.span_id == publish.context.span_id
 
 
+async def test_events_written_under_one_trace_share_a_publish_span_and_others_keep_their_own(
+    kit_db: KitDatabase,
+    topic: str,
+    kafka_bootstrap_servers: str,
+    start_consumer: StartConsumer,
+) -> None:
+    exporter = _span_exporter()
+    parents: dict[str, int] = {}  # thing id -> the span id its handler's span descends from
+    router: EventRouter[UnitOfWork] = EventRouter()
+
+    @router.on(ThingHappened)
+    async def remember_parent(uow: UnitOfWork, event: ThingHappened, envelope: CloudEvent) -> None:
+        parent = getattr(trace.get_current_span(), "parent", None)
+        parents[event.thing_id] = parent.span_id if parent is not None else 0
+
+    await start_consumer(make_processor("batch-traced", kit_db.pool, router=router), [topic])
+    tracer = trace.get_tracer("test")
+    with tracer.start_as_current_span("POST /v1/things/bulk") as bulk:
+        await write_events(kit_db, [thing(f"b-{n}", 1) for n in range(3)], topic)
+    with tracer.start_as_current_span("POST /v1/things") as single:
+        await write_events(kit_db, [thing("s-1", 1)], topic)
+    await publish_all(kit_db, "producer", kafka_bootstrap_servers)
+    await wait_until(lambda: len(parents) == 4)
+
+    def publishes(request: trace.Span) -> list[Any]:
+        trace_id = request.get_span_context().trace_id
+        return [
+            span
+            for span in exporter.get_finished_spans()
+            if span.name == f"{topic} publish" and span.context.trace_id == trace_id
+        ]
+
+    [shared], [own] = publishes(bulk), publishes(single)
+    assert shared.attributes["messaging.batch.message_count"] == 3
+    assert own.attributes["messaging.message.id"]
+    assert {parents[f"b-{n}"] for n in range(3)} == {shared.context.span_id}
+    assert parents["s-1"] == own.context.span_id
+
+
 def _span_exporter() -> InMemorySpanExporter:
     provider = trace.get_tracer_provider()
     if not isinstance(provider, TracerProvider):

@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import random
+from collections import Counter
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -181,28 +182,53 @@ class OutboxRelay:
     def _records(
         self, rows: Sequence[asyncpg.Record]
     ) -> tuple[list[OutgoingRecord], list[trace.Span]]:
+        """The rows as records, each carrying the trace context of its publish span.
+
+        One producer span per topic and originating trace in the batch: the events a bulk
+        request wrote under one trace share one (a span per event cost more than the rest of
+        relaying it), while the event of each single request keeps a span of its own."""
+        parsed = [(row, _headers(row)) for row in rows]
+        sharing = Counter(
+            (row["topic"], parent) for row, headers in parsed if (parent := _parent(headers))
+        )
         records, spans = [], []
-        for row in rows:
-            headers: dict[str, str] = json.loads(row["headers"])
-            if row["aggregate_version"] is not None:
-                headers[HEADER_PREFIX + "aggregateversion"] = str(row["aggregate_version"])
-            span = _tracer.start_span(
-                f"{row['topic']} publish",
-                context=context_from_headers(headers),
-                kind=SpanKind.PRODUCER,
-                attributes={
-                    "messaging.system": "kafka",
-                    "messaging.destination.name": row["topic"],
-                    "messaging.message.id": row["event_id"],
-                    "sws.service": self._config.service,
-                },
-            )
-            with trace.use_span(span, end_on_exit=False):
-                inject_current_trace(headers)
-            spans.append(span)
+        hops: dict[tuple[str, str], dict[str, str]] = {}  # (topic, parent) -> the span's headers
+        for row, headers in parsed:
+            parent = _parent(headers)
+            hop = hops.get((row["topic"], parent)) if parent else None
+            if hop is None:
+                span = self._publish_span(
+                    row, headers, sharing[row["topic"], parent] if parent else 1
+                )
+                spans.append(span)
+                hop = {}
+                with trace.use_span(span, end_on_exit=False):
+                    inject_current_trace(hop)
+                if parent:
+                    hops[row["topic"], parent] = hop
+            headers.update(hop)
             key = row["partition_key"].encode() if row["partition_key"] is not None else None
             records.append(OutgoingRecord(row["topic"], key, row["payload"], headers))
         return records, spans
+
+    def _publish_span(
+        self, row: asyncpg.Record, headers: dict[str, str], messages: int
+    ) -> trace.Span:
+        attributes: dict[str, str | int] = {
+            "messaging.system": "kafka",
+            "messaging.destination.name": row["topic"],
+            "sws.service": self._config.service,
+        }
+        if messages > 1:
+            attributes["messaging.batch.message_count"] = messages
+        else:
+            attributes["messaging.message.id"] = row["event_id"]
+        return _tracer.start_span(
+            f"{row['topic']} publish",
+            context=context_from_headers(headers),
+            kind=SpanKind.PRODUCER,
+            attributes=attributes,
+        )
 
     def _backoff(self, failures: int) -> float:
         ceiling = min(self._config.max_backoff, 0.1 * 2**failures)
@@ -223,6 +249,18 @@ async def _until_lost(work: Coroutine[Any, Any, None], lost: asyncio.Event) -> N
         working.result()
         return
     raise ConnectionError("the relay's lock connection was lost")
+
+
+def _headers(row: asyncpg.Record) -> dict[str, str]:
+    headers: dict[str, str] = json.loads(row["headers"])
+    if row["aggregate_version"] is not None:
+        headers[HEADER_PREFIX + "aggregateversion"] = str(row["aggregate_version"])
+    return headers
+
+
+def _parent(headers: dict[str, str]) -> str | None:
+    """The trace the event was written in (the writer sets both header forms)."""
+    return headers.get("traceparent") or headers.get(HEADER_PREFIX + "traceparent")
 
 
 def _acknowledged_prefix(

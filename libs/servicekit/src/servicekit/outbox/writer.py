@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 
-from contracts.envelope import CloudEvent, to_kafka_headers
+from contracts.envelope import HEADER_PREFIX, TRACE_HEADERS, CloudEvent, to_kafka_headers
 from servicekit.telemetry.propagation import with_current_trace
 
 _APPEND_EVENT = """
@@ -53,12 +53,15 @@ _OUTBOX_COLUMNS = (
 )  # fmt: skip
 
 
-def _batch_trace(first: CloudEvent) -> dict[str, str | None]:
-    """What with_current_trace sets on each event, read once: a batch is written under one span."""
+def _batch_trace_headers(first: CloudEvent) -> dict[str, str]:
+    """The trace headers with_current_trace gives each event, made once: a batch is written
+    under one span (and a copy of every event only to set them cost more than the COPY)."""
     traced = with_current_trace(first)
     if traced is first:
         return {}
-    return {"traceparent": traced.traceparent, "tracestate": traced.tracestate}
+    headers = to_kafka_headers(traced)
+    names = [*TRACE_HEADERS, *(HEADER_PREFIX + name for name in TRACE_HEADERS)]
+    return {name: headers[name] for name in names if name in headers}
 
 
 def notify_channel(service: str) -> str:
@@ -101,7 +104,7 @@ class OutboxWriter:
             return
         if any(event.subject is None for event, _ in events):
             raise ValueError("an event written to the outbox needs a subject (its aggregate id)")
-        trace = _batch_trace(events[0][0])
+        trace = _batch_trace_headers(events[0][0])
         counts = Counter((topic, event.subject) for event, topic in events)
         advanced = await conn.fetch(
             _ADVANCE_STREAMS,
@@ -116,12 +119,12 @@ class OutboxWriter:
         }
         records = []
         for event, topic in events:
-            traced = event.model_copy(update=trace) if trace else event
             stream = (topic, event.subject)
             versions[stream] += 1
+            headers = to_kafka_headers(event) | trace
             records.append((
-                traced.id, topic, traced.partitionkey, traced.subject, versions[stream],
-                json.dumps(to_kafka_headers(traced)), traced.data,
+                event.id, topic, event.partitionkey, event.subject, versions[stream],
+                json.dumps(headers), event.data,
             ))  # fmt: skip
         await conn.copy_records_to_table("outbox", records=records, columns=_OUTBOX_COLUMNS)
 

@@ -285,3 +285,33 @@ async def test_a_failing_or_malformed_record_in_a_batch_leaves_the_others_applie
     assert with_malformed == [Outcome.DEAD_LETTERED, Outcome.APPLIED]
     assert await applications(kit_db.pool) == [("w-1", 1), ("w-3", 1), ("w-4", 1)]
     assert await kit_db.pool.fetchval("SELECT count(*) FROM dead_letter") == 2
+
+
+async def test_batches_continue_what_earlier_batches_left_and_release_what_they_parked(
+    kit_db: KitDatabase,
+) -> None:
+    processor = make_processor("consumer", kit_db.pool)
+    first = as_record(thing("w-1", 1), TOPIC, version=1)
+    early = await processor.process_batch(
+        [first, as_record(thing("w-1", 4), TOPIC, version=4)]  # waits for 2 and 3
+    )
+    unversioned = as_record(thing("w-3", 1), TOPIC)
+    later = await processor.process_batch([
+        first,  # redelivered from the earlier batch
+        as_record(thing("w-1", 2), TOPIC, version=2),
+        unversioned,
+        as_record(thing("w-1", 3), TOPIC, version=3),  # releases the parked version 4
+        unversioned,
+    ])  # fmt: skip
+
+    assert early == [Outcome.APPLIED, Outcome.PARKED]
+    assert later == [Outcome.DUPLICATE, Outcome.APPLIED, Outcome.APPLIED, Outcome.APPLIED,
+                     Outcome.DUPLICATE]  # fmt: skip
+    assert await applications(kit_db.pool) == [
+        ("w-1", 1), ("w-1", 2), ("w-3", 1), ("w-1", 3), ("w-1", 4),
+    ]  # fmt: skip
+    versions = await kit_db.pool.fetch(
+        "SELECT subject, version FROM inbox_stream WHERE consumer = 'consumer' ORDER BY subject"
+    )
+    assert [tuple(row) for row in versions] == [("w-1", 4)]
+    assert await kit_db.pool.fetchval("SELECT count(*) FROM inbox_parked") == 0

@@ -11,6 +11,7 @@ Events without a version or subject are applied once, by id only.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -82,6 +83,47 @@ WITH advance AS ({_ADVANCE.strip()})
 {_HAS_PARKED.strip()}
 """
 
+# A batch's claims and the last versions of its streams (locked, in one order), in one round
+# trip; rows with an event id are the events claimed now, the others the streams.
+_CLAIM_BATCH = """
+WITH claimed AS (
+    INSERT INTO inbox_event (consumer, event_id, topic, subject, version, outcome)
+    SELECT $1, e.event_id, e.topic, e.subject, e.version, 'applied'
+    FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
+        AS e(event_id, topic, subject, version)
+    ON CONFLICT DO NOTHING
+    RETURNING event_id
+), streams AS (
+    SELECT s.topic, s.subject, s.version FROM inbox_stream s
+    JOIN unnest($6::text[], $7::text[]) AS x(topic, subject) USING (topic, subject)
+    WHERE s.consumer = $1
+    ORDER BY s.topic, s.subject
+    FOR UPDATE OF s
+)
+SELECT event_id, NULL AS topic, NULL AS subject, NULL::bigint AS version FROM claimed
+UNION ALL
+SELECT NULL, topic, subject, version FROM streams
+"""
+# Every stream of a batch advanced to its last applied version, and which of the batch's
+# streams have parked events, in one round trip (each stream once: an upsert touches a row once).
+_ADVANCE_BATCH = """
+WITH advanced AS (
+    INSERT INTO inbox_stream (consumer, topic, subject, version)
+    SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[])
+    ON CONFLICT (consumer, topic, subject)
+    DO UPDATE SET version = GREATEST(inbox_stream.version, EXCLUDED.version), updated_at = now()
+)
+SELECT DISTINCT p.topic, p.subject FROM inbox_parked p
+JOIN unnest($5::text[], $6::text[]) AS x(topic, subject) USING (topic, subject)
+WHERE p.consumer = $1
+"""
+
+Stream = tuple[str, str]  # (topic, subject)
+
+
+def _version(event: CloudEvent) -> int | None:
+    return event.aggregateversion if event.subject is not None else None
+
 
 class Inbox:
     def __init__(self, consumer: str) -> None:
@@ -89,7 +131,7 @@ class Inbox:
 
     async def admit(self, conn: asyncpg.Connection, event: CloudEvent, topic: str) -> Admission:
         """Decide what to do with ``event``; records the decision in the caller's transaction."""
-        version = event.aggregateversion if event.subject is not None else None
+        version = _version(event)
         claim = (self.consumer, event.id, topic, event.subject, version, Outcome.APPLIED.value)
         if version is None:
             claimed = await conn.fetchval(_CLAIM, *claim)
@@ -97,7 +139,85 @@ class Inbox:
         row = await conn.fetchrow(_CLAIM_AND_LAST_VERSION, *claim)
         if not row["claimed"]:
             return Admission(Outcome.DUPLICATE)
-        last = row["last"] or 0
+        return await self._place(conn, event, topic, version, row["last"] or 0)
+
+    async def admit_batch(
+        self, conn: asyncpg.Connection, arrivals: Sequence[tuple[CloudEvent, str]]
+    ) -> list[Admission]:
+        """``admit`` for each (event, topic) in order, as if one after the other, with the
+        claims and the streams' versions in one statement. The caller applies the APPLIED
+        ones in order and then calls ``advance_batch`` with them."""
+        versions = [_version(event) for event, _ in arrivals]
+        streams = sorted(
+            {
+                (topic, str(event.subject))
+                for (event, topic), v in zip(arrivals, versions, strict=True)
+                if v is not None
+            }
+        )
+        rows = await conn.fetch(
+            _CLAIM_BATCH,
+            self.consumer,
+            [event.id for event, _ in arrivals],
+            [topic for _, topic in arrivals],
+            [event.subject for event, _ in arrivals],
+            versions,
+            [topic for topic, _ in streams],
+            [subject for _, subject in streams],
+        )
+        claimed = {row["event_id"] for row in rows if row["event_id"] is not None}
+        last = {
+            (row["topic"], row["subject"]): row["version"]
+            for row in rows
+            if row["event_id"] is None
+        }
+        admissions = []
+        for (event, topic), version in zip(arrivals, versions, strict=True):
+            if event.id not in claimed:
+                admissions.append(Admission(Outcome.DUPLICATE))
+                continue
+            claimed.discard(event.id)  # a later copy in the batch is a duplicate
+            if version is None:
+                admissions.append(Admission(Outcome.APPLIED))
+                continue
+            stream = (topic, str(event.subject))
+            admission = await self._place(conn, event, topic, version, last.get(stream, 0))
+            if admission.apply:
+                last[stream] = version
+            admissions.append(admission)
+        return admissions
+
+    async def advance_batch(
+        self, conn: asyncpg.Connection, applied: Sequence[tuple[CloudEvent, str]]
+    ) -> list[Stream]:
+        """Advance the streams past the applied (event, topic) pairs of a batch; returns the
+        streams among them with parked events (their successors may now follow)."""
+        ends: dict[Stream, int] = {}
+        touched: set[Stream] = set()
+        for event, topic in applied:
+            if event.subject is None:
+                continue
+            stream = (topic, event.subject)
+            touched.add(stream)
+            if event.aggregateversion is not None:
+                ends[stream] = max(ends.get(stream, 0), event.aggregateversion)
+        if not touched:
+            return []
+        rows = await conn.fetch(
+            _ADVANCE_BATCH,
+            self.consumer,
+            [topic for topic, _ in ends],
+            [subject for _, subject in ends],
+            list(ends.values()),
+            [topic for topic, _ in touched],
+            [subject for _, subject in touched],
+        )
+        return [(row["topic"], row["subject"]) for row in rows]
+
+    async def _place(
+        self, conn: asyncpg.Connection, event: CloudEvent, topic: str, version: int, last: int
+    ) -> Admission:
+        """Where a claimed event of ``version`` goes, its stream being at ``last``."""
         if version <= last:
             await self._set_outcome(conn, event, Outcome.OLD_VERSION)
             return Admission(Outcome.OLD_VERSION, last)
@@ -142,7 +262,7 @@ class Inbox:
         self, conn: asyncpg.Connection, event: CloudEvent, topic: str
     ) -> None:
         """Mark ``event`` dead-lettered so the aggregate's later events are not held up by it."""
-        version = event.aggregateversion if event.subject is not None else None
+        version = _version(event)
         await conn.execute(
             _CLAIM,
             self.consumer,

@@ -104,18 +104,24 @@ class EventProcessor(Generic[U]):
     async def _apply_together(
         self, records: Sequence[ReceivedRecord], events: Sequence[CloudEvent]
     ) -> tuple[list[Outcome], list[tuple[str, str]]]:
-        """Admit and apply ``events`` in one transaction: (outcomes, streams to drain)."""
+        """Admit and apply ``events`` in one transaction: (outcomes, streams to drain). The
+        inbox admits the whole batch in one statement and advances its streams in another."""
         outcomes: list[Outcome] = []
-        blocked: list[tuple[str, str]] = []
+        applied: list[tuple[CloudEvent, str]] = []
         async with self._unit_of_work(None) as uow:
-            for record, event in zip(records, events, strict=True):
-                uow.correlation_id = event.correlationid
+            arrivals = [
+                (event, record.topic) for record, event in zip(records, events, strict=True)
+            ]
+            admissions = await self._inbox.admit_batch(uow.conn, arrivals)
+            for record, event, admission in zip(records, events, admissions, strict=True):
                 with self._span(record) as span:
-                    outcome, parked = await self._admit_and_apply(uow, event, record.topic)
-                    span.set_attribute("sws.inbox.outcome", outcome.value)
-                outcomes.append(outcome)
-                if parked and event.subject is not None:
-                    blocked.append((record.topic, event.subject))
+                    if admission.apply:
+                        uow.correlation_id = event.correlationid
+                        await self.router.dispatch(uow, event)
+                        applied.append((event, record.topic))
+                    span.set_attribute("sws.inbox.outcome", admission.outcome.value)
+                outcomes.append(admission.outcome)
+            blocked = await self._inbox.advance_batch(uow.conn, applied)
         return outcomes, blocked
 
     def _span(self, record: ReceivedRecord) -> Any:

@@ -15,7 +15,7 @@ from servicekit.http.correlation import correlation_id
 from servicekit.service import runtime_of
 
 
-def _unit_of_work_factory(
+async def _unit_of_work_factory(
     request: Request, principal: CurrentPrincipal
 ) -> Callable[[], NotificationsUnitOfWork]:
     """Units of work acting as the authenticated caller (for audit and access rules)."""
@@ -29,7 +29,7 @@ def _unit_of_work_factory(
     return open_unit_of_work
 
 
-def _settings(request: Request) -> NotificationsSettings:
+async def _settings(request: Request) -> NotificationsSettings:
     settings = runtime_of(request).settings
     assert isinstance(settings, NotificationsSettings)
     return settings

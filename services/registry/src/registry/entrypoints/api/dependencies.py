@@ -14,7 +14,7 @@ from servicekit.http.correlation import correlation_id
 from servicekit.service import runtime_of
 
 
-def _unit_of_work_factory(
+async def _unit_of_work_factory(
     request: Request, principal: CurrentPrincipal
 ) -> Callable[[], RegistryUnitOfWork]:
     """Units of work acting as the authenticated caller (for audit and access rules)."""

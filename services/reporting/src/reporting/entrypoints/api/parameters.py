@@ -20,7 +20,9 @@ DATE_RANGE_NOTE = (
 )
 
 
-def filter_parameters(
+# The dependencies are async although they await nothing: FastAPI runs a plain function
+# dependency in a worker thread, a hop that cost a third of a cached statistics request.
+async def filter_parameters(
     region: Annotated[
         str | None,
         Query(
@@ -74,7 +76,7 @@ def filter_parameters(
 FilterParams = Annotated[Filters, Depends(filter_parameters)]
 
 
-def group_by_parameter(
+async def group_by_parameter(
     group_by: Annotated[
         str | None,
         Query(
@@ -98,7 +100,7 @@ def group_by_parameter(
 GroupBy = Annotated[list[str], Depends(group_by_parameter)]
 
 
-def scope_for(principal: CurrentPrincipal, filters: FilterParams) -> Scope:
+async def scope_for(principal: CurrentPrincipal, filters: FilterParams) -> Scope:
     """The caller's scope; asking for another organisation's figures is refused outright."""
     scope = Scope.of(principal)
     if scope.organisation_id is not None and filters.organisation_id not in (

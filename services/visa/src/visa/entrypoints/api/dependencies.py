@@ -39,7 +39,7 @@ async def _admin(caller: Caller) -> Principal:
 Admin = Annotated[Principal, Depends(_admin)]
 
 
-def _unit_of_work_factory(request: Request, caller: Caller) -> Callable[[], VisaUnitOfWork]:
+async def _unit_of_work_factory(request: Request, caller: Caller) -> Callable[[], VisaUnitOfWork]:
     """Units of work acting as the authenticated caller (for audit and access rules)."""
     runtime = runtime_of(request)
     correlation = correlation_id(request)

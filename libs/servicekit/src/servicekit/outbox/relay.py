@@ -29,7 +29,11 @@ from contracts.envelope import HEADER_PREFIX
 from servicekit.outbox.publisher import OutgoingRecord, RecordPublisher
 from servicekit.outbox.writer import notify_channel
 from servicekit.telemetry import metrics
-from servicekit.telemetry.propagation import context_from_headers, inject_current_trace
+from servicekit.telemetry.propagation import (
+    context_from_headers,
+    inject_current_trace,
+    traceparent_of,
+)
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
@@ -189,12 +193,12 @@ class OutboxRelay:
         relaying it), while the event of each single request keeps a span of its own."""
         parsed = [(row, _headers(row)) for row in rows]
         sharing = Counter(
-            (row["topic"], parent) for row, headers in parsed if (parent := _parent(headers))
+            (row["topic"], parent) for row, headers in parsed if (parent := traceparent_of(headers))
         )
         records, spans = [], []
         hops: dict[tuple[str, str], dict[str, str]] = {}  # (topic, parent) -> the span's headers
         for row, headers in parsed:
-            parent = _parent(headers)
+            parent = traceparent_of(headers)
             hop = hops.get((row["topic"], parent)) if parent else None
             if hop is None:
                 span = self._publish_span(
@@ -256,11 +260,6 @@ def _headers(row: asyncpg.Record) -> dict[str, str]:
     if row["aggregate_version"] is not None:
         headers[HEADER_PREFIX + "aggregateversion"] = str(row["aggregate_version"])
     return headers
-
-
-def _parent(headers: dict[str, str]) -> str | None:
-    """The trace the event was written in (the writer sets both header forms)."""
-    return headers.get("traceparent") or headers.get(HEADER_PREFIX + "traceparent")
 
 
 def _acknowledged_prefix(

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 
-from contracts.envelope import HEADER_PREFIX, TRACE_HEADERS, CloudEvent, to_kafka_headers
-from servicekit.telemetry.propagation import with_current_trace
+from contracts.envelope import CloudEvent, to_kafka_headers
+from servicekit.telemetry.propagation import inject_current_trace, with_current_trace
 
 _APPEND_EVENT = """
 WITH stream AS (
@@ -53,17 +53,6 @@ _OUTBOX_COLUMNS = (
 )  # fmt: skip
 
 
-def _batch_trace_headers(first: CloudEvent) -> dict[str, str]:
-    """The trace headers with_current_trace gives each event, made once: a batch is written
-    under one span (and a copy of every event only to set them cost more than the COPY)."""
-    traced = with_current_trace(first)
-    if traced is first:
-        return {}
-    headers = to_kafka_headers(traced)
-    names = [*TRACE_HEADERS, *(HEADER_PREFIX + name for name in TRACE_HEADERS)]
-    return {name: headers[name] for name in names if name in headers}
-
-
 def notify_channel(service: str) -> str:
     return f"outbox_{service}".replace("-", "_")
 
@@ -104,7 +93,8 @@ class OutboxWriter:
             return
         if any(event.subject is None for event, _ in events):
             raise ValueError("an event written to the outbox needs a subject (its aggregate id)")
-        trace = _batch_trace_headers(events[0][0])
+        trace: dict[str, str] = {}  # a batch is written under one span: its headers, made once
+        inject_current_trace(trace)
         counts = Counter((topic, event.subject) for event, topic in events)
         advanced = await conn.fetch(
             _ADVANCE_STREAMS,

@@ -21,11 +21,17 @@ def with_current_trace(event: CloudEvent) -> CloudEvent:
     )
 
 
+def traceparent_of(headers: Mapping[str, str]) -> str | None:
+    """The traceparent a record carries (the plain W3C header, else the CloudEvents one)."""
+    return headers.get("traceparent") or headers.get(HEADER_PREFIX + "traceparent")
+
+
 def context_from_headers(headers: Mapping[str, str]) -> Context:
     """The trace context a record carries (plain W3C headers, else the CloudEvents extension)."""
     carrier = {name: headers[name] for name in TRACE_HEADERS if name in headers}
-    if "traceparent" not in carrier and HEADER_PREFIX + "traceparent" in headers:
-        carrier["traceparent"] = headers[HEADER_PREFIX + "traceparent"]
+    parent = traceparent_of(headers)
+    if parent is not None:
+        carrier["traceparent"] = parent
     return propagate.extract(carrier)
 
 
